@@ -1,0 +1,1 @@
+"""Kepu (科普): a platform for the science-communication work system."""

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from kepu.orgs.api import views as orgs_views
+
+router = DefaultRouter()
+router.register("units", orgs_views.UnitViewSet, basename="unit")
+router.register("memberships", orgs_views.MembershipViewSet, basename="membership")
+router.register("users", orgs_views.UserViewSet, basename="user")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("v1/", include(router.urls)),
+]

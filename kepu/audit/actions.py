@@ -1,0 +1,52 @@
+"""Writing the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry
+
+#: Every action code Kepu writes, with the label the admin shows. Codes are dotted:
+#: ``kepu.<app>.<verb>``. Apps add theirs here so the list stays one place to read.
+AUDIT_ACTIONS: dict[str, Any] = {
+    "kepu.orgs.unit_created": _("Unit created"),
+    "kepu.orgs.unit_changed": _("Unit changed"),
+    "kepu.orgs.unit_renamed": _("Unit renamed"),
+    "kepu.orgs.unit_moved": _("Unit moved"),
+    "kepu.orgs.member_added": _("Member added"),
+    "kepu.orgs.member_removed": _("Member removed"),
+    "kepu.accounts.user_invited": _("User invited"),
+    "kepu.portal.site_created": _("Sub-site created"),
+    "kepu.portal.site_hostname_set": _("Sub-site hostname set"),
+}
+
+
+def record(
+    action: str,
+    obj: Model | None,
+    *,
+    acting_user: Any = None,
+    unit: Any = None,
+    reason: str = "",
+    data: dict | None = None,
+) -> AuditEntry:
+    """Append one audit entry. Call inside the action's transaction so both commit together."""
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(f"unregistered audit action {action!r}")
+    actor = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        action=action,
+        actor=actor,
+        actor_name=(actor.get_full_name() or actor.get_username()) if actor else "",
+        unit=unit,
+        unit_path=getattr(unit, "path", "") or "",
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        reason=reason,
+        data=data or {},
+    )

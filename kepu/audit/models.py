@@ -1,0 +1,52 @@
+"""The audit trail every Kepu action writes to."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One state change: who did what to which object, when, under which unit, and why.
+
+    Written only by ``kepu.audit.actions.record`` (called from every app's actions). Visible
+    to the unit it belongs to and to that unit's ancestors (see ``kepu.audit.permissions``).
+    Rows are never updated or deleted by the application.
+    """
+
+    timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The actor's name at the time, kept when the account is later deleted.
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )
+    # The unit path at the time, so ancestor scoping survives a later move.
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

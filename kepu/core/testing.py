@@ -1,0 +1,36 @@
+"""Test helpers shared by every app: the permission matrix.
+
+``assert_matrix`` asks one question per (role, place) pair through the public surface and
+compares with an expected table written out in the test, so a change of policy shows up as a
+readable diff of who-can-do-what rather than as one failing assert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+PLACES = ("self", "child", "parent", "sibling", "other")
+
+
+def run_matrix(
+    roles: Iterable[str],
+    places: Iterable[str],
+    probe: Callable[[str, str], bool],
+) -> dict[tuple[str, str], bool]:
+    return {(role, place): probe(role, place) for role in roles for place in places}
+
+
+def assert_matrix(
+    expected: dict[str, set[str]], places: Iterable[str], probe: Callable[[str, str], Any]
+):
+    """``expected[role]`` is the set of places where the probe must succeed; elsewhere it must fail."""
+    places = tuple(places)
+    got = run_matrix(expected, places, lambda r, p: bool(probe(r, p)))
+    wrong = [
+        f"{role} at {place}: expected {'allowed' if place in expected[role] else 'refused'}, "
+        f"got {'allowed' if ok else 'refused'}"
+        for (role, place), ok in got.items()
+        if ok != (place in expected[role])
+    ]
+    assert not wrong, "permission matrix differs:\n" + "\n".join(wrong)

@@ -1,0 +1,69 @@
+"""Admin views for the organisation that the generic Wagtail views don't cover."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from kepu.accounts.actions import invite_user
+
+from . import actions
+from . import permissions as perms
+from .forms import InvitationForm, UnitMoveForm
+from .models import Unit
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def move_unit_view(request, pk: int):
+    unit = get_object_or_404(perms.units_for(request.user, perms.VIEW_UNIT), pk=pk)
+    parent = unit.get_parent()
+    may_move = parent is not None and perms.user_has_permission(
+        request.user, perms.MOVE_UNIT, parent
+    )
+    if not (may_move or perms.is_platform_admin(request.user)):
+        raise PermissionDenied
+    form = UnitMoveForm(request.POST or None, user=request.user, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.move_unit(unit, form.cleaned_data["parent"], acting_user=request.user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Unit moved."))
+            return redirect("orgs_unit:index")
+    return TemplateResponse(request, "orgs/move_unit.html", {"unit": unit, "form": form})
+
+
+def invite_view(request):
+    if not perms.user_has_permission(request.user, perms.MANAGE_MEMBERS):
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invite_user(
+                data["email"], data["unit"], data["role"], acting_user=request.user,
+                name=data["name"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
+            return redirect("orgs_membership:index")
+    return TemplateResponse(request, "orgs/invite.html", {"form": form})
+
+
+def unit_for_admin(request, pk: int) -> Unit:
+    return get_object_or_404(perms.units_for(request.user, perms.VIEW_UNIT), pk=pk)

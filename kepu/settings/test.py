@@ -1,0 +1,29 @@
+"""Test settings: tasks run immediately unless a Redis URL asks for the RQ backend.
+
+With ``KEPU_REDIS_URL`` set (``make test`` does this when Redis answers on 127.0.0.1) the
+suite enqueues through real RQ on Redis, executed synchronously in-process so that a test can
+assert on the result, while every job still goes through Redis and RQ's serialisation.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("KEPU_DATA_DIR", tempfile.mkdtemp(prefix="kepu-test-"))
+
+from .base import *  # noqa: F403
+from .base import REDIS_URL
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "ASYNC": False, "DEFAULT_TIMEOUT": 60}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from kepu.core.health import healthz
+from kepu.portal import views as portal_views
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/", include("kepu.api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("u/<slug:code>/", portal_views.unit_site_redirect, name="unit_site"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+else:
+    from django.views.static import serve
+
+    # The embedded default serves uploads itself; production puts a web server or object
+    # storage in front (docs/deployment.md).
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+# Portal pages: Chinese at /, English under /en/.
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
