@@ -48,8 +48,11 @@ bench: install
 	$(BIN)/python bench/search.py --docs 100000
 	$(BIN)/python bench/ingest.py --posts 100000 --workers 1
 
+# Refresh the Chinese catalogue: extract strings, fill them from tools/i18n/*.json, compile.
 messages: install
-	cd kepu && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete && ../$(BIN)/python ../manage.py compilemessages -l zh_Hans
+	cd kepu && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete --no-location
+	$(BIN)/python tools/po_fill.py kepu/locale/zh_Hans/LC_MESSAGES/django.po tools/i18n
+	cd kepu && ../$(BIN)/python ../manage.py compilemessages -l zh_Hans
 
 clean:
 	rm -rf $(VENV) var

@@ -58,3 +58,6 @@ def member(db):
         return user
 
     return make
+
+
+from kepu.browser import browser_page  # noqa: E402, F401  (fixture re-export)

@@ -22,8 +22,15 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "ASYNC": False, "DEFAULT_TIMEOUT": 60}}
+    TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+        # A real asynchronous queue, drained by a worker inside the test that needs it.
+        "rq-worker": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["kepu-test-worker"]},
+    }
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "ASYNC": False, "DEFAULT_TIMEOUT": 60},
+        "kepu-test-worker": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60},
+    }
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -24,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, addr: str, workers: int, **options):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         if settings.REDIS_URL:
-            worker_cmd = [*manage, "rqworker", "default", "--with-scheduler"]
+            worker_cmd = [
+                *manage, "rqworker", "default", "--job-class", "django_tasks_rq.backend.Job",
+            ]  # fmt: skip
         else:
             worker_cmd = [*manage, "db_worker", "--queue-name", "*", "--no-reload"]
         commands = {

@@ -1,0 +1,134 @@
+"""Near-duplicate signatures, story grouping, repost joining and index persistence."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from kepu.monitoring.pipeline.dedup import (
+    SIGNATURE_BYTES,
+    StoryIndex,
+    signature,
+    signature_from_bytes,
+    signature_to_bytes,
+    similarity,
+)
+from kepu.monitoring.pipeline.normalize import clean_post
+
+_GEN_PATH = Path(__file__).resolve().parents[3] / "bench" / "_posts_gen.py"
+_spec = importlib.util.spec_from_file_location("_posts_gen", _GEN_PATH)
+posts_gen = sys.modules.setdefault("_posts_gen", importlib.util.module_from_spec(_spec))
+if not hasattr(posts_gen, "generate_posts"):
+    _spec.loader.exec_module(posts_gen)
+
+A = (
+    "国家天文台今天发布消息：利用中国天眼FAST，研究团队新发现了一批毫秒脉冲星，"
+    "相关成果已于近日在线发表。专家表示，这对引力波探测具有重要意义。"
+)
+B = (
+    "合肥物质科学研究院全超导托卡马克装置实现了一千秒的长脉冲高约束模运行，"
+    "创造了新的世界纪录，为未来聚变堆建设积累了关键经验。"
+)
+
+
+def sig(text):
+    return signature(clean_post(text).core)
+
+
+def test_signature_is_deterministic_and_serialisable():
+    s = sig(A)
+    assert s.dtype == np.uint32
+    data = signature_to_bytes(s)
+    assert len(data) == SIGNATURE_BYTES
+    assert np.array_equal(signature_from_bytes(data), s)
+    assert np.array_equal(sig(A), s)
+
+
+def test_similarity_orders_copies_above_unrelated():
+    edited = A.replace("一批", "一些").replace("，", ",") + " #天文#"
+    assert similarity(sig(A), sig(A)) == 1.0
+    assert similarity(sig(A), sig(edited)) > 0.7
+    assert similarity(sig(A), sig(B)) < 0.2
+
+
+def test_story_index_groups_near_duplicates():
+    index = StoryIndex()
+    s1 = index.add("p1", sig(A))
+    s2 = index.add("p2", sig(B))
+    s3 = index.add("p3", sig(A[:-5] + "值得期待。"))
+    s4 = index.add("p4", sig(A.replace("天眼", "天眼望远镜")))
+    assert s1 != s2
+    assert s3 == s1 and s4 == s1
+    assert len(index) == 4
+
+
+def test_reposts_join_the_original_story():
+    index = StoryIndex()
+    story = index.add(1, sig(A))
+    index.add(2, sig(B))
+    for i, text in enumerate(
+        [
+            "转发微博：" + A,
+            "转：" + A,
+            "太厉害了！//@天文爱好者:为科研人员点赞//@国家天文台:" + A,
+            "RT @国家天文台: " + A,
+            # Traditional-script repost with full-width digits.
+            "轉發：國家天文台今天發布消息：利用中國天眼FAST，研究團隊新發現了一批毫秒脈衝星，"
+            "相關成果已於近日在線發表。專家表示，這對引力波探測具有重要意義。",
+        ],
+        start=3,
+    ):
+        assert index.add(i, sig(text)) == story, text
+
+
+def test_empty_text_gets_its_own_story_and_is_not_indexed():
+    index = StoryIndex()
+    a = index.add(1, sig(""))
+    b = index.add(2, sig("转发微博"))
+    assert a != b
+    assert len(index) == 0
+
+
+def test_rebuild_from_records_gives_same_assignments():
+    index = StoryIndex()
+    texts = [A, B, "转发微博：" + A, B + "[赞]"]
+    stories = [index.add(i, sig(t)) for i, t in enumerate(texts)]
+    stored = list(index.records())
+    assert [r[1] for r in stored] == stories
+    rebuilt = StoryIndex.from_records(stored)
+    assert len(rebuilt) == len(index)
+    assert rebuilt.add(99, sig("转：" + B)) == stories[1]
+    new = rebuilt.add(100, sig("一条与其他内容都无关的全新微博，讲的是植物园里的昆虫夜观活动。"))
+    assert new not in stories  # the counter resumes after the stored ids
+
+
+def test_custom_story_ids_and_prune():
+    ids = iter(range(1000, 2000))
+    index = StoryIndex(new_story_id=lambda: next(ids))
+    assert index.add("a", sig(A)) == 1000
+    assert index.add("b", sig(B)) == 1001
+    index.prune(keep_last=1)
+    assert len(index) == 1
+    assert index.query(sig(A)) is None
+    assert index.query(sig(B)).story_id == 1001
+
+
+def test_pairwise_precision_recall():
+    prf = posts_gen.pairwise_precision_recall
+    assert prf([[1, 2, 3], [4]], [[1, 2, 3], [4]]) == (1.0, 1.0)
+    p, r = prf([[1, 2], [3], [4]], [[1, 2, 3], [4]])
+    assert p == 1.0 and abs(r - 1 / 3) < 1e-9
+    p, r = prf({1: "x", 2: "x", 3: "x", 4: "x"}, {1: 0, 2: 0, 3: 1, 4: 1})
+    assert abs(p - 2 / 6) < 1e-9 and r == 1.0
+
+
+def test_generated_corpus_dedup_quality():
+    posts = posts_gen.generate_posts(3000, seed=7)
+    assert 0.25 < sum(p.kind != "original" for p in posts) / len(posts) < 0.35
+    assert all(60 <= len(p.text) <= 200 for p in posts)
+    index = StoryIndex()
+    pred = {p.id: index.add(p.id, sig(p.text)) for p in posts}
+    precision, recall = posts_gen.pairwise_precision_recall(pred, posts_gen.true_groups(posts))
+    assert precision >= 0.95
+    assert recall >= 0.95
