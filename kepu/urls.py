@@ -34,4 +34,9 @@ else:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 # Portal pages: Chinese at /, English under /en/.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("library/", include("kepu.library.urls")),
+    path("monitoring/", include("kepu.monitoring.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "kepu.orgs",
     "kepu.portal",
     "kepu.scheduler",
+    "kepu.search",
+    "kepu.library",
+    "kepu.monitoring",
     "kepu.api",
     "kepu.demo",
     # Wagtail
@@ -294,6 +297,8 @@ if env_bool("KEPU_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Kepu ---------------------------------------------------------------------------------
+# The search index is derived data (rebuilt from the database by `manage.py rebuild_search`).
+SEARCH_DIR = Path(env("KEPU_SEARCH_DIR", str(DATA_DIR / "search"))).resolve()
 KEPU_SCHEDULER_TICK_SECONDS = float(env("KEPU_SCHEDULER_TICK_SECONDS", "5"))
 KEPU_INVITATION_VALID_DAYS = int(env("KEPU_INVITATION_VALID_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = KEPU_INVITATION_VALID_DAYS * 24 * 3600
