@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditEntry
 
 #: Every action code Kepu writes, with the label the admin shows. Codes are dotted:
-#: ``kepu.<app>.<verb>``. Apps add theirs here so the list stays one place to read.
+#: ``kepu.<app>.<verb>``. Apps add theirs with ``register_audit_actions`` in their actions.py.
 AUDIT_ACTIONS: dict[str, Any] = {
     "kepu.orgs.unit_created": _("Unit created"),
     "kepu.orgs.unit_changed": _("Unit changed"),
@@ -23,6 +23,14 @@ AUDIT_ACTIONS: dict[str, Any] = {
     "kepu.portal.site_created": _("Sub-site created"),
     "kepu.portal.site_hostname_set": _("Sub-site hostname set"),
 }
+
+
+def register_audit_actions(actions: dict[str, Any]) -> None:
+    """Declare an app's audit codes (call at import time of the app's actions module)."""
+    for code in actions:
+        if not code.startswith("kepu."):
+            raise ValueError(f"audit codes are dotted and start with 'kepu.': {code!r}")
+    AUDIT_ACTIONS.update(actions)
 
 
 def record(

@@ -6,7 +6,10 @@ import pytest
 from kepu.accounts.tests.factories import PASSWORD
 from kepu.orgs.choices import Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_officer_edits_own_sub_site_and_is_refused_another(tree, member, browser_page, live_server):

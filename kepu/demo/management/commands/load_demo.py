@@ -1,8 +1,10 @@
 """Load the Chinese demo organisation, users and sub-site content. Safe to run again."""
 
+import importlib
 import os
 from datetime import date
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -78,6 +80,18 @@ class Command(BaseCommand):
             )  # fmt: skip
             news.save_revision().publish()
             created_news += 1
+        # Each app may add its own demo content in `<app>/demo.py: load_demo_data(stdout)`,
+        # idempotent like this command.
+        for app_config in apps.get_app_configs():
+            if not app_config.name.startswith("kepu."):
+                continue
+            try:
+                module = importlib.import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            module.load_demo_data(stdout=self.stdout)
         self.stdout.write(
             f"demo: {created_units} units, {created_users} users, {created_news} news created "
             f"({Unit.objects.count()} units in all)"
