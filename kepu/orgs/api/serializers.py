@@ -29,9 +29,17 @@ class UnitSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        parent = instance.get_parent()
-        data["parent"] = parent.code if parent else None
+        data["parent"] = self._parent_code(instance)
         return data
+
+    def _parent_code(self, unit: Unit) -> str | None:
+        if unit.depth <= 1:
+            return None
+        parent_path = unit.path[: -Unit.steplen]
+        codes = self.context.get("parent_codes")
+        if codes is not None and parent_path in codes:
+            return codes[parent_path]
+        return Unit.objects.filter(path=parent_path).values_list("code", flat=True).first()
 
 
 class UnitMoveSerializer(serializers.Serializer):

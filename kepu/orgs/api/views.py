@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from kepu.accounts.actions import invite_user
 from kepu.orgs import actions
 from kepu.orgs import permissions as perms
-from kepu.orgs.models import Membership
+from kepu.orgs.models import Membership, Unit
 
 from .serializers import (
     InvitationSerializer,
@@ -39,6 +39,22 @@ class UnitViewSet(viewsets.ModelViewSet):
             root = qs.filter(code=params["within"]).first()
             qs = qs.filter(path__startswith=root.path) if root else qs.none()
         return qs
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        units = page if page is not None else []
+        # One query for all parents on the page instead of one per unit.
+        parent_paths = {u.path[: -Unit.steplen] for u in units if u.depth > 1}
+        self._parent_codes = dict(
+            Unit.objects.filter(path__in=parent_paths).values_list("path", "code")
+        )
+        return page
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "_parent_codes"):
+            context["parent_codes"] = self._parent_codes
+        return context
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
