@@ -250,17 +250,26 @@ def _copy(text: str, author: str, rng: random.Random) -> tuple[str, str]:
     return _reword(text, rng), kind
 
 
-def generate_posts(n: int, *, dup_fraction: float = 0.3, seed: int = 0) -> list[GenPost]:
+def generate_posts(
+    n: int, *, dup_fraction: float = 0.3, seed: int = 0, max_lag: int | None = None
+) -> list[GenPost]:
     """``n`` posts; about ``dup_fraction`` of them copy an earlier post (an original or
-    another copy, favouring recent ones, as reposting does)."""
+    another copy, favouring recent ones, as reposting does).
+
+    ``max_lag`` bounds how far back a copy reaches (in posts): a stream's stories go
+    quiet, and a monitoring index only remembers a recent window. ``None`` lets a copy
+    reach back to the first post (the default, as before)."""
     rng = random.Random(seed)
     posts: list[GenPost] = []
     for i in range(n):
         if posts and rng.random() < dup_fraction:
             # Recent posts are reposted more: pick from the last 2,000 most of the time.
-            lo = max(0, len(posts) - 2000) if rng.random() < 0.8 else 0
+            oldest = 0 if max_lag is None else max(0, len(posts) - max_lag)
+            lo = max(oldest, len(posts) - 2000) if rng.random() < 0.8 else oldest
             src = posts[rng.randrange(lo, len(posts))]
-            if src.kind in ("repost_chain", "truncated", "reword") or rng.random() < 0.6:
+            if (
+                src.kind in ("repost_chain", "truncated", "reword") or rng.random() < 0.6
+            ) and src.group >= oldest:
                 src = posts[src.group]  # copy the original itself
             text, kind = _copy(src.text, src.author, rng)
             posts.append(GenPost(i, text, src.group, kind, rng.choice(USERS) + str(i % 97)))

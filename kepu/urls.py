@@ -5,10 +5,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from kepu.core.health import healthz
+from kepu.library import sitemaps as library_sitemaps
 from kepu.portal import views as portal_views
 
 urlpatterns = [
@@ -18,7 +18,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("kepu.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", library_sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", library_sitemaps.sitemap_section, name="sitemap-section"),
     path("u/<slug:code>/", portal_views.unit_site_redirect, name="unit_site"),
 ]
 

@@ -1,4 +1,16 @@
-"""Public pages of this app (mounted in kepu/urls.py inside the language prefix)."""
+"""Public pages of the library (mounted in kepu/urls.py inside the language prefix)."""
+
+from django.urls import path
+
+from . import feeds, views
 
 app_name = "library"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.library_index, name="index"),
+    path("r/<int:pk>/", views.resource_detail, name="resource"),
+    path("u/<slug:code>/", views.unit_library, name="unit"),
+    path("feeds/domain/<path:domain>/rss/", feeds.DomainFeed(), name="domain_rss"),
+    path("feeds/domain/<path:domain>/atom/", feeds.DomainAtomFeed(), name="domain_atom"),
+    path("feeds/unit/<slug:code>/rss/", feeds.UnitFeed(), name="unit_rss"),
+    path("feeds/unit/<slug:code>/atom/", feeds.UnitAtomFeed(), name="unit_atom"),
+]

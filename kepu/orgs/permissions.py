@@ -34,12 +34,14 @@ PUBLISH_CONTENT = "content.publish"
 SUBMIT_CONTENT = "content.submit"
 VIEW_AUDIT = "audit.view"
 VIEW_STATS = "stats.view"
+# Monitoring: manage sources, watch list and alert rules (viewing dashboards is VIEW_STATS).
+MANAGE_MONITORING = "monitoring.manage"
 
 ALL_ACTIONS = frozenset(
     {
         VIEW_UNIT, CHANGE_UNIT, ADD_UNIT, MOVE_UNIT, VIEW_MEMBERS, MANAGE_MEMBERS, EDIT_SITE,
         VIEW_DRAFTS, EDIT_CONTENT, REVIEW_CONTENT, PUBLISH_CONTENT, SUBMIT_CONTENT, VIEW_AUDIT,
-        VIEW_STATS,
+        VIEW_STATS, MANAGE_MONITORING,
     }
 )  # fmt: skip
 
@@ -63,6 +65,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             SUBMIT_CONTENT,
             VIEW_AUDIT,
             VIEW_STATS,
+            MANAGE_MONITORING,
         }
     ),
     Role.OFFICER: frozenset(
@@ -76,6 +79,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             SUBMIT_CONTENT,
             VIEW_AUDIT,
             VIEW_STATS,
+            MANAGE_MONITORING,
         }
     ),
     Role.EDITOR: frozenset({VIEW_UNIT, EDIT_SITE, VIEW_DRAFTS, EDIT_CONTENT}),

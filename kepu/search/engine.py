@@ -28,6 +28,7 @@ tokens silently; the whitespace one does exactly what the segmenter decided).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import errno
@@ -555,9 +556,19 @@ class SearchIndex:
 
         # spawn, not fork: the caller may hold DB connections and tantivy threads.
         ctx = multiprocessing.get_context("spawn")
+        # Batches are read here, in the caller's thread, and at most a few are in flight:
+        # Pool.imap would pull ``docs`` from its own feeder thread (a database cursor there
+        # opens a second connection outside the caller's transaction, never closed) and
+        # read ahead without limit (a million rows in memory).
+        window = max(2, workers * 2)
         with ctx.Pool(workers, initializer=_worker_init, initargs=(self.user_words,)) as pool:
-            for batch in pool.imap(prepare_many, chunks()):
-                yield from batch
+            pending: collections.deque[Any] = collections.deque()
+            for batch in chunks():
+                pending.append(pool.apply_async(prepare_many, (batch,)))
+                while len(pending) >= window:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
 
     # -------------------------------------------------------------------- reading
 
@@ -756,6 +767,45 @@ class SearchIndex:
             relaxed=relaxed,
             engine_query=q,
         )
+
+    def browse(
+        self,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        facets: Sequence[str] = FACET_FIELDS,
+        public_only: bool = True,
+    ) -> SearchResults:
+        """No query text: the filtered documents, newest ``published`` first, with facets.
+
+        What a listing page shows before the visitor types anything.
+        """
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        offset = max(0, min(int(offset), MAX_OFFSET))
+        searcher = self.searcher()
+        if searcher is None:
+            return SearchResults(hits=[], total=0)
+        clauses = self.filter_clauses(filters, public_only=public_only)
+        q = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()), *clauses])
+        result = searcher.search(q, limit, count=True, offset=offset, order_by_field="published")
+        hits = []
+        for _key, addr in result.hits:
+            doc = searcher.doc(addr)
+            title = bytes(doc.get_first("title_s") or b"").decode()
+            excerpt = bytes(doc.get_first("excerpt_s") or b"").decode()
+            hits.append(
+                Hit(
+                    id=int(doc.get_first("id")),
+                    external_id=str(doc.get_first("external_id") or ""),
+                    score=0.0,
+                    title=title,
+                    snippet=highlight(excerpt, ()),
+                    title_html=html.escape(title),
+                )
+            )
+        facet_counts = self._facets(searcher, q, facets) if facets else {}
+        return SearchResults(hits=hits, total=int(result.count or 0), facets=facet_counts)
 
     def _facets(
         self, searcher: tantivy.Searcher, q: tantivy.Query, facets: Sequence[str]

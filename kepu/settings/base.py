@@ -299,6 +299,11 @@ if env_bool("KEPU_BEHIND_TLS_PROXY", False):
 # --- Kepu ---------------------------------------------------------------------------------
 # The search index is derived data (rebuilt from the database by `manage.py rebuild_search`).
 SEARCH_DIR = Path(env("KEPU_SEARCH_DIR", str(DATA_DIR / "search"))).resolve()
+# Multi-server: app servers send searches to the search node's /api/v1/library/search/
+# (docs/subsystems/search.md); empty = search the local index.
+KEPU_SEARCH_URL = env("KEPU_SEARCH_URL")
+# Unit owning imported resources whose row names no (known) unit; empty = first top unit.
+KEPU_LIBRARY_DEFAULT_UNIT = env("KEPU_LIBRARY_DEFAULT_UNIT")
 KEPU_SCHEDULER_TICK_SECONDS = float(env("KEPU_SCHEDULER_TICK_SECONDS", "5"))
 KEPU_INVITATION_VALID_DAYS = int(env("KEPU_INVITATION_VALID_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = KEPU_INVITATION_VALID_DAYS * 24 * 3600

@@ -1,0 +1,201 @@
+"""Benchmark the monitoring pipeline end to end: ingest → task queue → workers → database.
+
+    python bench/ingest.py --posts 100000 --workers 1 [--database-url URL] [--jieba-sample N]
+
+Queue: the embedded default, ``django_tasks_db.DatabaseBackend`` on PostgreSQL, drained by
+``--workers`` ``manage.py db_worker`` processes — what a Kepu installation without Redis
+runs. (With Redis, RQ's ``SimpleWorker`` drives the same task; the forking ``Worker``
+would throw away each worker's in-memory story index after every job.) The database is
+``--database-url`` (default ``postgres://postgres@127.0.0.1:5432/kepu_mon``); the
+monitoring tables and the task table in it are emptied first.
+
+Timed from the first ingest call until the last post is stored processed: parsing and
+validating items, inserting them, queueing, normalising, segmenting, keywords, sentiment,
+domain, mentions, MinHash, story assignment and the writes. The ingesting process and the
+workers share the machine's cores, as they would in production.
+
+``raw_segment_posts_per_s`` is plain ``jieba.lcut`` (precise mode) on the same posts in the
+same run — on a sample of ``--jieba-sample`` of them (default all up to 20,000) so that a
+10⁶ run does not spend an hour in jieba. ``peak_rss_mb`` is the largest peak resident set
+(VmHWM) of the worker processes; ``ingest_rss_mb`` that of this process, which holds the
+generated posts. ``dup_precision``/``dup_recall`` compare the stored story ids with the
+generator's ground truth (pairwise). Copies reach back at most ``--max-lag`` posts
+(default: the story window, ``KEPU_MONITORING_STORY_WINDOW``), see ``_posts_gen.py``.
+The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/kepu_mon"
+CHUNK = 5000
+
+
+def vm_hwm_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split(" ")[0]
+    except OSError:
+        return "?"
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=20000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DB)
+    parser.add_argument("--jieba-sample", type=int, default=20000)
+    parser.add_argument("--max-lag", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    env.pop("KEPU_REDIS_URL", None)
+    env["DATABASE_URL"] = args.database_url
+    env.setdefault("KEPU_DATA_DIR", tempfile.mkdtemp(prefix="kepu-bench-"))
+    env["DJANGO_SETTINGS_MODULE"] = "kepu.settings.base"
+    env["KEPU_LOG_LEVEL"] = "WARNING"
+    os.environ.update(env)
+    os.environ.pop("KEPU_REDIS_URL", None)
+    if args.database_url.startswith("postgres"):
+        ensure_database(args.database_url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    from _posts_gen import generate_posts, pairwise_precision_recall, true_groups
+    from django_tasks_db.models import DBTaskResult
+
+    from kepu.monitoring import actions
+    from kepu.monitoring.models import Mention, Post, PostError, Source, Story, StoryCursor
+    from kepu.monitoring.processing import story_window
+    from kepu.orgs.models import Unit
+
+    for model in (Mention, PostError, Post, Story, StoryCursor, Source):
+        model.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+    unit = Unit.get_first_root_node() or Unit.add_root(code="bench", name="基准", kind="academy")
+    source = actions.create_source(unit, name="bench", kind="social")
+
+    max_lag = args.max_lag or story_window()
+    print(f"generating {args.posts} posts (copies reach back ≤ {max_lag})…", file=sys.stderr)
+    posts = generate_posts(args.posts, seed=args.seed, max_lag=max_lag)
+    items = [
+        {"id": str(p.id), "text": p.text, "author": p.author, "reach": p.id % 1000} for p in posts
+    ]
+
+    import jieba
+
+    jieba.initialize()
+    sample = [p.text for p in posts[: min(args.jieba_sample, len(posts))]]
+    t = time.perf_counter()
+    for text in sample:
+        jieba.lcut(text)
+    raw_rate = len(sample) / (time.perf_counter() - t)
+    print(f"plain jieba: {raw_rate:,.0f} posts/s on {len(sample)} posts", file=sys.stderr)
+
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "db_worker",
+                "--no-startup-delay",
+                "--interval",
+                "0.05",
+                "--no-reload",
+                "--worker-id",
+                f"bench-{i}",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(args.workers)
+    ]
+    try:
+        time.sleep(4)  # let the workers import Django and load dictionaries before timing
+        load_before = loadavg()
+        t0 = time.perf_counter()
+        for i in range(0, len(items), CHUNK):
+            actions.ingest_items(source, items[i : i + CHUNK], origin="bench")
+        t_ingested = time.perf_counter() - t0
+        while Post.objects.filter(processed_at__isnull=True).exists():
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - t0
+        peak = max(vm_hwm_mb(w.pid) for w in workers)
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            try:
+                w.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                w.kill()
+    stored = Post.objects.filter(source=source).count()
+    labels = dict(Post.objects.filter(source=source).values_list("source_item_id", "story_id"))
+    pred = {int(k): v for k, v in labels.items()}
+    precision, recall = pairwise_precision_recall(pred, true_groups(posts))
+    result = {
+        "posts": args.posts,
+        "stored": stored,
+        "workers": args.workers,
+        "backend": f"django_tasks_db on {connection.vendor}",
+        "posts_per_s": round(args.posts / elapsed, 1),
+        "raw_segment_posts_per_s": round(raw_rate, 1),
+        "ratio": round(args.posts / elapsed / raw_rate, 3),
+        "seconds": round(elapsed, 1),
+        "ingest_seconds": round(t_ingested, 1),
+        "peak_rss_mb": round(peak, 1),
+        "ingest_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "dup_precision": round(precision, 4),
+        "dup_recall": round(recall, 4),
+        "stories": Story.objects.count(),
+        "story_window": story_window(),
+        "max_lag": max_lag,
+        "load_before": load_before,
+        "load_after": loadavg(),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

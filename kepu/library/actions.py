@@ -1,0 +1,218 @@
+"""Every change to a library resource goes through these functions.
+
+Each runs in one transaction, checks the acting user's permission at the resource's unit
+(``acting_user=None`` is the system itself: import command, demo loader, tasks), writes the
+audit entry and leaves the search index to be updated after commit. Publishing and
+withdrawing reach the index through Wagtail's ``published``/``unpublished`` signals
+(connected in ``apps.py``), so the admin's own publish button, scheduled publishing and
+these actions all take the same path; the other changes call
+``search.schedule_index_update`` themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kepu.audit.actions import record, register_audit_actions
+from kepu.orgs import permissions as perms
+from kepu.orgs.models import Unit
+
+from .models import Resource
+from .search import schedule_index_update
+
+register_audit_actions(
+    {
+        "kepu.library.resource_created": gettext_lazy("Resource created"),
+        "kepu.library.resource_changed": gettext_lazy("Resource changed"),
+        "kepu.library.resource_published": gettext_lazy("Resource published"),
+        "kepu.library.resource_withdrawn": gettext_lazy("Resource withdrawn"),
+        "kepu.library.resource_shared": gettext_lazy("Resource shared with the tree"),
+        "kepu.library.resource_unshared": gettext_lazy("Resource no longer shared"),
+        "kepu.library.resource_deleted": gettext_lazy("Resource deleted"),
+        "kepu.library.resources_imported": gettext_lazy("Resources imported"),
+    }
+)
+
+#: Fields an action may set (everything an editor fills in; not state or identity).
+RESOURCE_FIELDS = frozenset(
+    {
+        "kind", "title", "summary", "body", "domain", "audiences", "level", "language",
+        "licence", "source", "authors", "reviewers", "keywords", "publication_date",
+        "external_source", "external_id", "cover_image", "media_file", "media_url",
+        "transcript", "duration_seconds", "isbn", "publisher", "venue",
+    }
+)  # fmt: skip
+
+
+def _require(user: Any, action: str, unit: Unit, message: str) -> None:
+    if user is None:  # the system acting on its own
+        return
+    if not perms.user_has_permission(user, action, unit):
+        raise PermissionDenied(f"{message} {perms.explain(user, action, unit)}")
+
+
+def _actor(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _apply(resource: Resource, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - RESOURCE_FIELDS
+    if unknown:
+        raise ValueError(f"not resource fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(resource, name, value)
+
+
+def _validate(resource: Resource) -> None:
+    resource.full_clean(exclude=["unit", "related", "latest_revision", "live_revision"])
+
+
+@transaction.atomic
+def create_resource(
+    unit: Unit, *, acting_user: Any, publish: bool = False, **fields: Any
+) -> Resource:
+    """Create a resource owned by ``unit`` as a draft (first revision saved).
+
+    Needs ``EDIT_CONTENT`` at ``unit`` (and ``PUBLISH_CONTENT`` with ``publish=True``).
+    Raises ``ValidationError`` naming the field for bad values.
+    """
+    _require(acting_user, perms.EDIT_CONTENT, unit, _("You may not add resources here."))
+    if publish:
+        _require(acting_user, perms.PUBLISH_CONTENT, unit, _("You may not publish here."))
+    resource = Resource(unit=unit, live=False)
+    _apply(resource, fields)
+    _validate(resource)
+    resource.save()
+    revision = resource.save_revision(user=_actor(acting_user))
+    record(
+        "kepu.library.resource_created",
+        resource,
+        acting_user=acting_user,
+        unit=unit,
+        data={"external_id": resource.external_id} if resource.external_id else None,
+    )
+    if publish:
+        _publish(resource, revision, acting_user)
+        resource.refresh_from_db()
+    return resource
+
+
+@transaction.atomic
+def update_resource(
+    resource: Resource,
+    *,
+    acting_user: Any,
+    publish: bool = False,
+    unit: Unit | None = None,
+    **fields: Any,
+) -> Resource:
+    """Save changes as a new revision. A live resource keeps showing its published version
+    until the changes are published (``publish=True`` does it at once).
+
+    Needs ``EDIT_CONTENT`` at the resource's unit (and at ``unit`` when moving it).
+    """
+    _require(acting_user, perms.EDIT_CONTENT, resource.unit, _("You may not edit this resource."))
+    if publish:
+        _require(acting_user, perms.PUBLISH_CONTENT, resource.unit, _("You may not publish here."))
+    draft = resource.get_latest_revision_as_object() if resource.latest_revision_id else resource
+    _apply(draft, fields)
+    moved = unit is not None and unit.pk != resource.unit_id
+    if moved:
+        _require(acting_user, perms.EDIT_CONTENT, unit, _("You may not move it there."))
+        draft.unit = unit
+    _validate(draft)
+    if not resource.live:
+        draft.save()  # a draft's row is its latest content
+    elif moved:
+        Resource.objects.filter(pk=resource.pk).update(unit=unit)
+        schedule_index_update([resource.pk])
+    revision = draft.save_revision(user=_actor(acting_user))
+    record(
+        "kepu.library.resource_changed",
+        draft,
+        acting_user=acting_user,
+        unit=draft.unit,
+        data={"fields": sorted(fields) + (["unit"] if moved else [])},
+    )
+    if publish:
+        _publish(draft, revision, acting_user)
+    resource.refresh_from_db()
+    return resource
+
+
+def _publish(resource: Resource, revision: Any, acting_user: Any) -> None:
+    revision.publish(user=_actor(acting_user), skip_permission_checks=True)
+    record(
+        "kepu.library.resource_published",
+        resource,
+        acting_user=acting_user,
+        unit=resource.unit,
+        data={"revision": revision.pk},
+    )
+
+
+@transaction.atomic
+def publish_resource(resource: Resource, *, acting_user: Any, revision: Any = None) -> Resource:
+    """Publish the latest (or the given) revision: it goes live and into the search index.
+
+    Needs ``PUBLISH_CONTENT`` at the resource's unit. Review workflows (issue 4) plug in
+    before this through Wagtail's workflow on the snippet.
+    """
+    _require(acting_user, perms.PUBLISH_CONTENT, resource.unit, _("You may not publish here."))
+    revision = (
+        revision or resource.latest_revision or resource.save_revision(user=_actor(acting_user))
+    )
+    _publish(resource, revision, acting_user)
+    resource.refresh_from_db()
+    return resource
+
+
+@transaction.atomic
+def withdraw_resource(resource: Resource, *, acting_user: Any, reason: str = "") -> Resource:
+    """Take a published resource offline (unpublish); it leaves public pages and search.
+
+    Needs ``PUBLISH_CONTENT`` at the resource's unit.
+    """
+    _require(acting_user, perms.PUBLISH_CONTENT, resource.unit, _("You may not withdraw it."))
+    if not resource.live:
+        raise ValidationError(_("The resource is not published."))
+    resource.unpublish(user=_actor(acting_user))
+    record(
+        "kepu.library.resource_withdrawn", resource, acting_user=acting_user, unit=resource.unit,
+        reason=reason,
+    )  # fmt: skip
+    resource.refresh_from_db()
+    return resource
+
+
+@transaction.atomic
+def share_resource(resource: Resource, *, acting_user: Any, shared: bool = True) -> Resource:
+    """Share (or stop sharing) with the whole tree: every unit's sub-site lists it.
+
+    Sharing decides where a publication appears, so it needs ``PUBLISH_CONTENT``.
+    """
+    _require(acting_user, perms.PUBLISH_CONTENT, resource.unit, _("You may not share it."))
+    if resource.shared != shared:
+        Resource.objects.filter(pk=resource.pk).update(shared=shared)
+        resource.shared = shared
+        code = "kepu.library.resource_shared" if shared else "kepu.library.resource_unshared"
+        record(code, resource, acting_user=acting_user, unit=resource.unit)
+    return resource
+
+
+@transaction.atomic
+def delete_resource(resource: Resource, *, acting_user: Any) -> None:
+    """Delete a resource and its revisions; it leaves the index after commit."""
+    _require(acting_user, perms.PUBLISH_CONTENT, resource.unit, _("You may not delete it."))
+    record(
+        "kepu.library.resource_deleted", None, acting_user=acting_user, unit=resource.unit,
+        data={"id": resource.pk, "title": resource.title, "external_id": resource.external_id},
+    )  # fmt: skip
+    pk = resource.pk
+    resource.delete()
+    schedule_index_update([pk])

@@ -1,0 +1,145 @@
+"""The library API: thin views over ``kepu.library.actions``, the permission module and the
+one search service."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kepu.library import actions
+from kepu.library import permissions as library_perms
+from kepu.library.search import FILTER_KEYS, InvalidFilter, search_resources
+
+from .serializers import (
+    PublishSerializer,
+    ResourceSerializer,
+    SearchResultsSerializer,
+    ShareSerializer,
+)
+
+
+class ResourceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Library resources: published ones for everyone; drafts of the units whose drafts you
+    may see. Writing needs the unit-scoped permissions (edit, publish)."""
+
+    serializer_class = ResourceSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.request.method in permissions.SAFE_METHODS:
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self):
+        qs = library_perms.visible_resources(self.request.user)
+        params = self.request.query_params
+        if params.get("unit"):
+            qs = qs.filter(unit__code=params["unit"])
+        if params.get("external_id"):
+            qs = qs.filter(external_id=params["external_id"])
+        if params.get("live") in ("true", "1"):
+            qs = qs.filter(live=True)
+        return qs.select_related("unit", "domain__parent").order_by("-pk")
+
+    def get_object(self):
+        # A draft outside the user's scope is a 404, not a 403: its existence is private.
+        return library_perms.get_resource_for_user(self.request.user, self.kwargs["pk"])
+
+    def perform_create(self, serializer):
+        data = serializer.validated_fields()
+        unit = data.pop("unit")
+        data.pop("shared", None)
+        serializer.instance = actions.create_resource(unit, acting_user=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = serializer.validated_fields()
+        unit = data.pop("unit", None)
+        serializer.instance = actions.update_resource(
+            serializer.instance, acting_user=self.request.user, unit=unit, **data
+        )
+
+    @extend_schema(request=None, responses=ResourceSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Publish the latest revision (needs the publish permission at the unit)."""
+        resource = actions.publish_resource(self.get_object(), acting_user=request.user)
+        return Response(ResourceSerializer(resource).data)
+
+    @extend_schema(request=PublishSerializer, responses=ResourceSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Take a published resource offline; it leaves the portal and the search."""
+        serializer = PublishSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        resource = actions.withdraw_resource(
+            self.get_object(), acting_user=request.user,
+            reason=serializer.validated_data.get("reason", ""),
+        )  # fmt: skip
+        return Response(ResourceSerializer(resource).data)
+
+    @extend_schema(request=ShareSerializer, responses=ResourceSerializer)
+    @action(detail=True, methods=["post"])
+    def share(self, request: Request, pk: str | None = None) -> Response:
+        """Share the resource with the whole tree (or stop sharing it)."""
+        serializer = ShareSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        resource = actions.share_resource(
+            self.get_object(), acting_user=request.user,
+            shared=serializer.validated_data["shared"],
+        )  # fmt: skip
+        return Response(ResourceSerializer(resource).data)
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="查询词 / the query"),
+    OpenApiParameter("page", OpenApiTypes.INT),
+    OpenApiParameter("per_page", OpenApiTypes.INT),
+    OpenApiParameter("facets", OpenApiTypes.BOOL, description="0 to leave out facet counts"),
+    *[
+        OpenApiParameter(key, OpenApiTypes.STR, description="filter; repeat or comma-separate")
+        for key in FILTER_KEYS
+    ],
+]
+
+
+class SearchViewSet(viewsets.ViewSet):
+    """Full-text search over published resources — the same service the portal uses.
+
+    Also the protocol of the search node: app servers with ``KEPU_SEARCH_URL`` pointing
+    here forward their searches (docs/subsystems/search.md).
+    """
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=SEARCH_PARAMETERS,
+        responses={200: SearchResultsSerializer, 400: OpenApiTypes.OBJECT},
+    )
+    def list(self, request: Request) -> Response:
+        params = request.query_params
+        try:
+            page = int(params.get("page", "1"))
+            per_page = int(params.get("per_page", "10"))
+        except ValueError:
+            return Response({"detail": "page and per_page are numbers"}, status=400)
+        try:
+            results = search_resources(
+                params.get("q", ""),
+                filters=params,
+                page=page,
+                per_page=per_page,
+                facets=params.get("facets", "1") not in ("0", "false"),
+            )
+        except InvalidFilter as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(results.as_json())

@@ -1,0 +1,310 @@
+"""The library in the Wagtail admin: resources as snippets (drafts, revisions, locking,
+scheduling, previews, workflows), the taxonomy, the search dictionaries and bulk import.
+
+Every screen asks ``kepu.orgs.permissions`` through ``ScopedPermissionPolicy``; object views
+also check the object's own unit, and saves, publishing, withdrawal and deletion go through
+``kepu.library.actions`` (audit, index upkeep).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from kepu.audit.actions import record
+from kepu.core.wagtail_policy import ScopedPermissionPolicy
+from kepu.orgs import permissions as perms
+from kepu.search.models import SynonymGroup, UserWord
+
+from . import actions
+from .choices import Audience
+from .importing import Importer, ImportReport, read_upload
+from .models import Domain, Resource
+from .search import search_resources
+
+POLICY_ACTIONS = {
+    "view": perms.VIEW_DRAFTS,
+    "add": perms.EDIT_CONTENT,
+    "change": perms.EDIT_CONTENT,
+    "lock": perms.EDIT_CONTENT,
+    "unlock": perms.EDIT_CONTENT,
+    "publish": perms.PUBLISH_CONTENT,
+    "delete": perms.PUBLISH_CONTENT,
+    "export": perms.VIEW_DRAFTS,
+}
+register_permission_policy(
+    Resource, ScopedPermissionPolicy(Resource, unit_field="unit", actions=POLICY_ACTIONS)
+)
+
+
+class ResourceAdminForm(WagtailAdminModelForm):
+    """Audiences as checkboxes; the unit limited to where the user may edit."""
+
+    audiences = forms.MultipleChoiceField(
+        label=gettext_lazy("audiences"),
+        choices=Audience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None and "unit" in self.fields:
+            self.fields["unit"].queryset = perms.units_for(for_user, perms.EDIT_CONTENT).order_by(
+                "path"
+            )
+
+
+Resource.base_form_class = ResourceAdminForm
+
+
+class ScopedObjectMixin:
+    """Refuse an object outside the user's scope, whatever the generic view checks."""
+
+    scoped_action = "change"
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, self.scoped_action, obj
+        ):
+            raise PermissionDenied
+        return obj
+
+
+class PublishThroughActionsMixin:
+    """Wagtail saves the revision; publishing is ``actions.publish_resource`` (checks the
+    publish permission at the resource's own unit and audits)."""
+
+    def publish_action(self):
+        try:
+            actions.publish_resource(
+                self.object, acting_user=self.request.user, revision=self.new_revision
+            )
+        except PermissionDenied as exc:
+            messages.warning(self.request, str(exc) + " " + _("Saved as a draft."))
+        return None
+
+
+class ResourceIndexView(snippet_views.IndexView):
+    def get_base_queryset(self):
+        qs = self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
+        return qs.select_related("unit", "domain__parent")
+
+    def search_queryset(self, queryset):
+        # The library's own search for what is published, title matching for drafts.
+        query = (self.search_query or "").strip()
+        if not query:
+            return queryset
+        try:
+            ids = [h.id for h in search_resources(query, per_page=100, facets=False).hits]
+        except Exception:  # the index being rebuilt or absent must not break the admin
+            ids = []
+        return queryset.filter(Q(pk__in=ids) | Q(title__icontains=query))
+
+
+class ResourceCreateView(PublishThroughActionsMixin, snippet_views.CreateView):
+    def save_instance(self):
+        unit = self.form.cleaned_data.get("unit")
+        if unit is None or not perms.user_has_permission(
+            self.request.user, perms.EDIT_CONTENT, unit
+        ):
+            raise PermissionDenied
+        instance = super().save_instance()
+        record("kepu.library.resource_created", instance, acting_user=self.request.user, unit=unit)
+        return instance
+
+
+class ResourceEditView(PublishThroughActionsMixin, ScopedObjectMixin, snippet_views.EditView):
+    def save_instance(self):
+        unit = self.form.cleaned_data.get("unit")
+        if unit is not None and not perms.user_has_permission(
+            self.request.user, perms.EDIT_CONTENT, unit
+        ):
+            raise PermissionDenied
+        instance = super().save_instance()
+        record(
+            "kepu.library.resource_changed",
+            instance,
+            acting_user=self.request.user,
+            unit=instance.unit,
+            data={"fields": sorted(self.form.changed_data)},
+        )
+        return instance
+
+
+class ResourceDeleteView(ScopedObjectMixin, snippet_views.DeleteView):
+    scoped_action = "delete"
+
+    def delete_action(self):
+        actions.delete_resource(self.object, acting_user=self.request.user)
+
+
+class ResourceUnpublishView(ScopedObjectMixin, snippet_views.UnpublishView):
+    scoped_action = "publish"
+
+    def unpublish(self):
+        actions.withdraw_resource(self.object, acting_user=self.request.user)
+        return None
+
+
+class ResourceHistoryView(ScopedObjectMixin, snippet_views.HistoryView):
+    scoped_action = "view"
+
+
+class ResourceInspectView(ScopedObjectMixin, snippet_views.InspectView):
+    scoped_action = "view"
+
+
+class ResourceLockView(ScopedObjectMixin, snippet_views.LockView):
+    scoped_action = "lock"
+
+
+class ResourceUnlockView(ScopedObjectMixin, snippet_views.UnlockView):
+    scoped_action = "unlock"
+
+
+class ResourceViewSet(SnippetViewSet):
+    model = Resource
+    icon = "doc-full"
+    menu_label = gettext_lazy("Resources")
+    url_prefix = "library/resources"
+    index_view_class = ResourceIndexView
+    add_view_class = ResourceCreateView
+    edit_view_class = ResourceEditView
+    delete_view_class = ResourceDeleteView
+    unpublish_view_class = ResourceUnpublishView
+    history_view_class = ResourceHistoryView
+    inspect_view_class = ResourceInspectView
+    lock_view_class = ResourceLockView
+    unlock_view_class = ResourceUnlockView
+    copy_view_enabled = False
+    search_backend_name = None
+    search_fields = ["title"]
+    list_display = ["title", "kind", "unit", "domain", "live", "publication_date"]
+    list_filter = ["kind", "live", "language", "shared"]
+    list_export = ["external_id", "title", "kind", "unit", "domain", "live", "publication_date"]
+    export_filename = "resources"
+
+
+class DomainViewSet(SnippetViewSet):
+    """The taxonomy (platform administrators; Django model permissions)."""
+
+    model = Domain
+    icon = "tag"
+    menu_label = gettext_lazy("Science domains")
+    url_prefix = "library/domains"
+    list_display = ["__str__", "sort_order"]
+    search_backend_name = None
+    search_fields = ["name"]
+
+
+class SynonymViewSet(SnippetViewSet):
+    model = SynonymGroup
+    icon = "list-ul"
+    menu_label = gettext_lazy("Search synonyms")
+    url_prefix = "library/synonyms"
+    search_backend_name = None
+    search_fields = ["words"]
+
+
+class UserWordViewSet(SnippetViewSet):
+    model = UserWord
+    icon = "pick"
+    menu_label = gettext_lazy("Search dictionary")
+    url_prefix = "library/words"
+    search_backend_name = None
+    search_fields = ["word"]
+
+
+class LibraryGroup(SnippetViewSetGroup):
+    menu_label = gettext_lazy("Library")
+    menu_icon = "doc-full-inverse"
+    menu_order = 120
+    items = (ResourceViewSet, DomainViewSet, SynonymViewSet, UserWordViewSet)
+
+
+register_snippet(LibraryGroup)
+
+
+# ------------------------------------------------------------------------------ import
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(
+            "JSON Lines (.jsonl), a metadata sheet (.xlsx/.csv), or a .zip of Markdown, HTML "
+            "and .docx files with metadata.xlsx or metadata.csv (column “file” names the body)."
+        ),
+    )
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit for rows without a known unit"), queryset=None
+    )
+    publish = forms.BooleanField(
+        label=gettext_lazy("Publish the imported resources"), required=False, initial=True
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Source system"),
+        required=False,
+        help_text=gettext_lazy("external_id values are unique within one source."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = perms.units_for(user, perms.EDIT_CONTENT).order_by("path")
+
+
+def import_view(request):
+    """Upload a file, see the per-row report; good rows are imported, bad rows listed."""
+    if not perms.user_has_permission(request.user, perms.EDIT_CONTENT):
+        raise PermissionDenied
+    report: ImportReport | None = None
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = read_upload(upload.name, upload.read())
+            report = Importer(
+                acting_user=request.user,
+                default_unit=form.cleaned_data["unit"],
+                publish=form.cleaned_data["publish"],
+                source=form.cleaned_data["source"],
+            ).run(rows)
+        except ValueError as exc:
+            form.add_error("file", str(exc))
+    return render(
+        request,
+        "library/admin/import.html",
+        {"form": form, "report": report, "page_title": _("Import resources")},
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_library_urls():
+    return [path("library/import/", import_view, name="library_import")]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return perms.user_has_permission(request.user, perms.EDIT_CONTENT)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        gettext_lazy("Import resources"), reverse("library_import"), icon_name="upload", order=125
+    )

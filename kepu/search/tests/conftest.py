@@ -1,0 +1,1 @@
+from kepu.library.tests.conftest import committed, search_dir  # noqa: F401  (fixtures)
