@@ -113,11 +113,15 @@ class UnitCreateView(ActionFormMixin, generic.CreateView):
 
 class UnitEditView(ScopedObjectMixin, ActionFormMixin, generic.EditView):
     def save_instance(self):
-        return actions.update_unit(
-            Unit.objects.get(pk=self.object.pk),
-            acting_user=self.request.user,
-            **self.form.cleaned_data,
+        from kepu.portal.actions import set_unit_hostname
+
+        data = dict(self.form.cleaned_data)
+        hostname = data.pop("hostname", "")
+        unit = actions.update_unit(
+            Unit.objects.get(pk=self.object.pk), acting_user=self.request.user, **data
         )
+        set_unit_hostname(unit, hostname, acting_user=self.request.user)
+        return unit
 
 
 class UnitViewSet(ModelViewSet):
