@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kepu.orgs",
     "kepu.portal",
     "kepu.scheduler",
+    "kepu.submissions",
     "kepu.search",
     "kepu.library",
     "kepu.monitoring",
@@ -300,6 +301,8 @@ if env_bool("KEPU_BEHIND_TLS_PROXY", False):
 # The search index is derived data (rebuilt from the database by `manage.py rebuild_search`).
 SEARCH_DIR = Path(env("KEPU_SEARCH_DIR", str(DATA_DIR / "search"))).resolve()
 KEPU_SCHEDULER_TICK_SECONDS = float(env("KEPU_SCHEDULER_TICK_SECONDS", "5"))
+KEPU_ATTACHMENT_MAX_BYTES = int(env("KEPU_ATTACHMENT_MAX_MB", "20")) * 2**20
+KEPU_REMINDER_DAYS_BEFORE = int(env("KEPU_REMINDER_DAYS_BEFORE", "3"))
 KEPU_INVITATION_VALID_DAYS = int(env("KEPU_INVITATION_VALID_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = KEPU_INVITATION_VALID_DAYS * 24 * 3600
 
