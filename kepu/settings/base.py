@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kepu.portal",
     "kepu.scheduler",
     "kepu.submissions",
+    "kepu.publishing",
     "kepu.search",
     "kepu.library",
     "kepu.monitoring",
