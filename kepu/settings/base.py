@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kepu.scheduler",
     "kepu.submissions",
     "kepu.publishing",
+    "kepu.review",
     "kepu.search",
     "kepu.library",
     "kepu.monitoring",
