@@ -7,7 +7,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from kepu.core.wagtail_policy import ScopedPermissionPolicy
+from kepu.core.wagtail_policy import ScopedIndexView, ScopedObjectMixin, ScopedPermissionPolicy
 from kepu.orgs import permissions as perms
 
 from .models import ChannelPublication, Delivery, OutboundEmail, Partner
@@ -45,21 +45,8 @@ register_permission_policy(
 )
 
 
-class ScopedIndex(generic.IndexView):
-    def get_base_queryset(self):
-        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
-
-
-class ScopedEdit(generic.EditView):
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "change", obj
-        ):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        return obj
+class ScopedEdit(ScopedObjectMixin, generic.EditView):
+    pass
 
 
 class PublicationViewSet(ModelViewSet):
@@ -68,7 +55,7 @@ class PublicationViewSet(ModelViewSet):
     menu_label = _("Channel status")
     name = "publishing_publication"
     url_prefix = "publishing/channels"
-    index_view_class = ScopedIndex
+    index_view_class = ScopedIndexView
     copy_view_enabled = False
     search_backend_name = None
     list_filter = ["channel", "status"]
@@ -91,7 +78,7 @@ class PartnerViewSet(ModelViewSet):
     menu_label = _("Partner platforms")
     name = "publishing_partner"
     url_prefix = "publishing/partners"
-    index_view_class = ScopedIndex
+    index_view_class = ScopedIndexView
     edit_view_class = ScopedEdit
     copy_view_enabled = False
     search_backend_name = None
@@ -105,7 +92,7 @@ class DeliveryViewSet(ModelViewSet):
     menu_label = _("Deliveries")
     name = "publishing_delivery"
     url_prefix = "publishing/deliveries"
-    index_view_class = ScopedIndex
+    index_view_class = ScopedIndexView
     inspect_view_enabled = True
     copy_view_enabled = False
     search_backend_name = None
@@ -128,7 +115,7 @@ class OutboxViewSet(ModelViewSet):
     menu_label = _("Newsletter outbox")
     name = "publishing_outbox"
     url_prefix = "publishing/outbox"
-    index_view_class = ScopedIndex
+    index_view_class = ScopedIndexView
     copy_view_enabled = False
     search_backend_name = None
     list_filter = ["status"]

@@ -3,10 +3,10 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from kepu.core.wagtail_policy import PermittedMenuItem
 from kepu.orgs import permissions as perms
 
 from .models import ReviewerProfile, SensitiveTerm
@@ -56,11 +56,9 @@ def register_review_urls():
     return [path("review/queue/", queue_view, name="review_queue")]
 
 
-class QueueMenuItem(MenuItem):
-    def is_shown(self, request):
-        return perms.user_has_permission(request.user, perms.VIEW_DRAFTS)
-
-
 @hooks.register("register_admin_menu_item")
 def queue_menu_item():
-    return QueueMenuItem(_("Review queue"), reverse("review_queue"), icon_name="tasks", order=176)
+    return PermittedMenuItem(
+        _("Review queue"), reverse("review_queue"), icon_name="tasks", order=176,
+        action=perms.VIEW_DRAFTS,
+    )  # fmt: skip

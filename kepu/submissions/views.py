@@ -11,19 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from kepu.core.forms import add_validation_error
 from kepu.orgs import permissions as perms
 
 from . import actions, services
 from .forms import DecisionForm, PeriodForm, SubmitForm
 from .models import Submission
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def submit_view(request):
@@ -39,7 +32,7 @@ def submit_view(request):
                 urgency=data["urgency"], request=data["request"], attachments=data["attachments"],
             )  # fmt: skip
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_validation_error(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -65,7 +58,7 @@ def decide_view(request, pk: int):
         try:
             fn(sub, acting_user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("submissions_submission:inspect", sub.pk)

@@ -4,13 +4,12 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from kepu.core.wagtail_policy import ScopedPermissionPolicy
+from kepu.core.wagtail_policy import PermittedMenuItem, ScopedPermissionPolicy
 from kepu.orgs import permissions as perms
 
 from . import services
@@ -121,15 +120,6 @@ def register_submission_urls():
         path("submissions/items/<int:pk>/decide/", decide_view, name="submissions_decide"),
         path("submissions/figures/", figures_view, name="submissions_figures"),
     ]
-
-
-class PermittedMenuItem(MenuItem):
-    def __init__(self, *args, action: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.action = action
-
-    def is_shown(self, request):
-        return perms.user_has_permission(request.user, self.action)
 
 
 @hooks.register("register_admin_menu_item")
