@@ -5,3 +5,8 @@ class ReviewConfig(AppConfig):
     name = "kepu.review"
     label = "review"
     verbose_name = "审核"
+
+    def ready(self) -> None:
+        from . import audit
+
+        audit.connect()
