@@ -57,8 +57,8 @@ def author_ids(obj: Any, workflow_state: Any = None) -> set[int]:
 
 def text_of(obj: Any) -> str:
     """Plain text to scan: title, summary and body."""
-    if hasattr(obj, "compute_search_text"):
-        return obj.compute_search_text()
+    if hasattr(obj, "compute_search_text"):  # library resources: summary and body text
+        return "\n".join([getattr(obj, "title", ""), obj.compute_search_text()])
     parts = [
         getattr(obj, "title", ""),
         getattr(obj, "summary", ""),
