@@ -60,4 +60,12 @@ def member(db):
     return make
 
 
-from kepu.browser import browser_page  # noqa: E402, F401  (fixture re-export)
+from kepu.browser import browser_page, end_server_sessions  # noqa: E402, F401
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_lingering_database_sessions(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end sessions left by live-server threads."""
+    yield
+    with django_db_blocker.unblock():
+        end_server_sessions()

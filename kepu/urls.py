@@ -36,6 +36,7 @@ else:
 
 # Portal pages: Chinese at /, English under /en/.
 urlpatterns += i18n_patterns(
+    path("newsletter/", include("kepu.publishing.urls")),
     path("library/", include("kepu.library.urls")),
     path("monitoring/", include("kepu.monitoring.urls")),
     path("", include(wagtail_urls)),

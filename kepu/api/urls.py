@@ -15,6 +15,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("v1/submissions/", include("kepu.submissions.api.urls")),
     path("v1/library/", include("kepu.library.api.urls")),
     path("v1/monitoring/", include("kepu.monitoring.api.urls")),
     path("v1/", include(router.urls)),

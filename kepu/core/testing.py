@@ -34,3 +34,24 @@ def assert_matrix(
         if ok != (place in expected[role])
     ]
     assert not wrong, "permission matrix differs:\n" + "\n".join(wrong)
+
+
+def _thread_safe_sync_queue():
+    from django_rq.queues import DjangoRQ
+    from rq.timeouts import TimerDeathPenalty
+
+    class ThreadSafeSyncQueue(DjangoRQ):
+        """RQ's synchronous mode times jobs out with SIGALRM, which only works in the main
+        thread; the live server answers browser tests from other threads."""
+
+        def __init__(self, *args, **kwargs):
+            kwargs["death_penalty_class"] = TimerDeathPenalty
+            super().__init__(*args, **kwargs)
+
+    return ThreadSafeSyncQueue
+
+
+try:
+    ThreadSafeSyncQueue = _thread_safe_sync_queue()
+except ImportError:  # django-rq is optional outside the test settings
+    ThreadSafeSyncQueue = None

@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views import generic
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from kepu.orgs import permissions as perms
@@ -67,3 +70,35 @@ class ScopedPermissionPolicy(BasePermissionPolicy):
 
     def users_with_permission(self, action: str) -> QuerySet:
         return self.users_with_any_permission([action])
+
+
+class ScopedIndexView(generic.IndexView):
+    """A listing of only the rows the policy lets the user view."""
+
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
+
+
+class ScopedObjectMixin:
+    """Refuse an object outside the user's scope, whatever the generic view checks."""
+
+    scoped_action = "change"
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, self.scoped_action, obj
+        ):
+            raise PermissionDenied
+        return obj
+
+
+class PermittedMenuItem(MenuItem):
+    """An admin menu item shown to users who hold ``action`` somewhere."""
+
+    def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def is_shown(self, request: Any) -> bool:
+        return perms.user_has_permission(request.user, self.action)

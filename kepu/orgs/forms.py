@@ -42,9 +42,23 @@ class UnitCreateForm(WagtailAdminModelForm):
 
 
 class UnitEditForm(WagtailAdminModelForm):
+    hostname = forms.CharField(
+        label=_("Sub-site host name"),
+        required=False,
+        max_length=253,
+        help_text=_("Optional: serve this unit's sub-site on its own host name as well."),
+    )
+
     class Meta:
         model = Unit
         fields = UNIT_FORM_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kepu.portal.actions import unit_hostname
+
+        if self.instance.pk:
+            self.fields["hostname"].initial = unit_hostname(self.instance)
 
 
 class UnitMoveForm(forms.Form):

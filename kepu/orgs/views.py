@@ -7,19 +7,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from kepu.accounts.actions import invite_user
+from kepu.core.forms import add_validation_error
 
 from . import actions
 from . import permissions as perms
 from .forms import InvitationForm, UnitMoveForm
 from .models import Unit
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def move_unit_view(request, pk: int):
@@ -35,7 +28,7 @@ def move_unit_view(request, pk: int):
         try:
             actions.move_unit(unit, form.cleaned_data["parent"], acting_user=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -56,7 +49,7 @@ def invite_view(request):
                 name=data["name"],
             )  # fmt: skip
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_validation_error(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -12,7 +11,13 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from kepu.audit.models import AuditEntry
-from kepu.core.wagtail_policy import ScopedPermissionPolicy
+from kepu.core.forms import add_validation_error
+from kepu.core.wagtail_policy import (
+    PermittedMenuItem,
+    ScopedIndexView,
+    ScopedObjectMixin,
+    ScopedPermissionPolicy,
+)
 
 from . import actions
 from . import permissions as perms
@@ -46,14 +51,6 @@ register_permission_policy(
 )
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class ActionFormMixin:
     """Route admin saves through Kepu actions; show their errors on the form."""
 
@@ -61,33 +58,14 @@ class ActionFormMixin:
         try:
             return super().form_valid(form)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         self.produced_error_message = self.get_error_message()
         return self.form_invalid(form)
 
 
-class ScopedObjectMixin:
-    """Refuse an object outside the user's scope, whatever the generic view checks."""
-
-    scoped_action = "change"
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, self.scoped_action, obj
-        ):
-            raise PermissionDenied
-        return obj
-
-
-class ScopedIndexMixin:
-    def get_base_queryset(self):
-        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
-
-
-class UnitIndexView(ScopedIndexMixin, generic.IndexView):
+class UnitIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().order_by("path")
 
@@ -113,11 +91,15 @@ class UnitCreateView(ActionFormMixin, generic.CreateView):
 
 class UnitEditView(ScopedObjectMixin, ActionFormMixin, generic.EditView):
     def save_instance(self):
-        return actions.update_unit(
-            Unit.objects.get(pk=self.object.pk),
-            acting_user=self.request.user,
-            **self.form.cleaned_data,
+        from kepu.portal.actions import set_unit_hostname
+
+        data = dict(self.form.cleaned_data)
+        hostname = data.pop("hostname", "")
+        unit = actions.update_unit(
+            Unit.objects.get(pk=self.object.pk), acting_user=self.request.user, **data
         )
+        set_unit_hostname(unit, hostname, acting_user=self.request.user)
+        return unit
 
 
 class UnitViewSet(ModelViewSet):
@@ -144,7 +126,7 @@ class UnitViewSet(ModelViewSet):
         return self.edit_form_class if for_update else self.add_form_class
 
 
-class MembershipIndexView(ScopedIndexMixin, generic.IndexView):
+class MembershipIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user", "unit")
 
@@ -186,7 +168,7 @@ class MembershipViewSet(ModelViewSet):
         return MembershipForm
 
 
-class AuditIndexView(ScopedIndexMixin, generic.IndexView):
+class AuditIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("actor", "unit")
 
@@ -229,11 +211,9 @@ def register_org_urls():
     ]
 
 
-class InviteMenuItem(MenuItem):
-    def is_shown(self, request):
-        return perms.user_has_permission(request.user, perms.MANAGE_MEMBERS)
-
-
 @hooks.register("register_admin_menu_item")
 def register_invite_menu_item():
-    return InviteMenuItem(_("Invite a user"), reverse("orgs_invite"), icon_name="mail", order=160)
+    return PermittedMenuItem(
+        _("Invite a user"), reverse("orgs_invite"), icon_name="mail", order=160,
+        action=perms.MANAGE_MEMBERS,
+    )  # fmt: skip

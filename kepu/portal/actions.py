@@ -110,24 +110,38 @@ def move_unit_site(unit: Unit) -> UnitHomePage:
     return UnitHomePage.objects.get(pk=page.pk)
 
 
+def unit_hostname(unit: Unit) -> str:
+    """The unit's own host name, or "" when it has none."""
+    site = Site.objects.filter(root_page__unithomepage__unit=unit, is_default_site=False).first()
+    return site.hostname if site else ""
+
+
 @transaction.atomic
 def set_unit_hostname(unit: Unit, hostname: str, *, acting_user: Any = None) -> Site | None:
     """Serve the unit's sub-site on its own host name as well (empty string removes it).
 
     Permission: ``site.edit`` at the unit.
     """
+    page = ensure_unit_site(unit)
+    hostname = (hostname or "").strip().lower()
+    existing = Site.objects.filter(root_page=page, is_default_site=False).first()
+    if hostname == (existing.hostname if existing else ""):
+        return existing  # nothing changes, so nothing to permit
     if acting_user is not None and not perms.user_has_permission(
         acting_user, perms.EDIT_SITE, unit
     ):
         raise PermissionDenied(perms.explain(acting_user, perms.EDIT_SITE, unit))
-    page = ensure_unit_site(unit)
-    hostname = (hostname or "").strip().lower()
-    existing = Site.objects.filter(root_page=page, is_default_site=False).first()
     if not hostname:
-        if existing:
-            existing.delete()
+        existing.delete()
+        record(
+            "kepu.portal.site_hostname_set", page, acting_user=acting_user, unit=unit,
+            data={"hostname": ""},
+        )  # fmt: skip
         return None
-    hostname_validator(hostname)
+    try:
+        hostname_validator(hostname)
+    except ValidationError as exc:
+        raise ValidationError({"hostname": exc.messages}) from exc
     clash = Site.objects.filter(hostname=hostname).exclude(pk=getattr(existing, "pk", None))
     if clash.exists():
         raise ValidationError({"hostname": _("This host name is already in use.")})

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "kepu.orgs",
     "kepu.portal",
     "kepu.scheduler",
+    "kepu.submissions",
+    "kepu.publishing",
+    "kepu.review",
     "kepu.search",
     "kepu.library",
     "kepu.monitoring",
@@ -305,6 +308,8 @@ KEPU_SEARCH_URL = env("KEPU_SEARCH_URL")
 # Unit owning imported resources whose row names no (known) unit; empty = first top unit.
 KEPU_LIBRARY_DEFAULT_UNIT = env("KEPU_LIBRARY_DEFAULT_UNIT")
 KEPU_SCHEDULER_TICK_SECONDS = float(env("KEPU_SCHEDULER_TICK_SECONDS", "5"))
+KEPU_ATTACHMENT_MAX_BYTES = int(env("KEPU_ATTACHMENT_MAX_MB", "20")) * 2**20
+KEPU_REMINDER_DAYS_BEFORE = int(env("KEPU_REMINDER_DAYS_BEFORE", "3"))
 KEPU_INVITATION_VALID_DAYS = int(env("KEPU_INVITATION_VALID_DAYS", "7"))
 PASSWORD_RESET_TIMEOUT = KEPU_INVITATION_VALID_DAYS * 24 * 3600
 

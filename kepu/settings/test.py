@@ -28,9 +28,17 @@ if REDIS_URL:
         "rq-worker": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["kepu-test-worker"]},
     }
     RQ_QUEUES = {
-        "default": {"URL": REDIS_URL, "ASYNC": False, "DEFAULT_TIMEOUT": 60},
+        "default": {
+            "URL": REDIS_URL,
+            "ASYNC": False,
+            "DEFAULT_TIMEOUT": 60,
+            "QUEUE_CLASS": "kepu.core.testing.ThreadSafeSyncQueue",
+        },
         "kepu-test-worker": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60},
     }
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Close connections after each request: the live server's threads must not keep the test
+# database open when it is dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

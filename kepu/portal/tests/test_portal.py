@@ -83,3 +83,17 @@ def test_inactive_unit_sub_site_is_hidden(tree, client):
 
     update_unit(tree.inst_b, is_active=False)
     assert client.get("/acad/acad-bj/acad-nao/").status_code == 404
+
+
+def test_officer_sets_hostname_in_the_admin(tree, member, client, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".kepu.test"]
+    officer = member(tree.inst_a, Role.OFFICER)
+    client.force_login(officer)
+    url = f"/admin/orgs/units/edit/{tree.inst_a.pk}/"
+    form = {"name": tree.inst_a.name, "kind": tree.inst_a.kind, "is_active": "on"}
+    bad = client.post(url, {**form, "hostname": "not a host"})
+    assert bad.status_code == 200 and "hostname" in bad.context["form"].errors
+    ok = client.post(url, {**form, "hostname": "iop.kepu.test"})
+    assert ok.status_code == 302
+    assert "物理研究所" in client.get("/", HTTP_HOST="iop.kepu.test").content.decode()
+    assert client.get(url).context["form"]["hostname"].value() == "iop.kepu.test"

@@ -1,0 +1,204 @@
+"""Publishing one piece to many channels, and withdrawing it.
+
+Called by content apps' own publish/withdraw actions (which decide *what* is published);
+this module decides *where*: it records a ``ChannelPublication`` per channel, builds the
+new-media packages, queues newsletter emails for matching subscribers and signed webhook
+deliveries for partner platforms. Sending happens in background tasks after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Model
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy
+
+from kepu.audit.actions import record, register_audit_actions
+from kepu.orgs import permissions as perms
+from kepu.orgs.models import Unit
+
+from . import packages
+from .choices import Channel, DeliveryStatus
+from .models import ChannelPublication, Delivery, OutboundEmail, Partner, Subscriber
+from .payload import ContentPayload
+
+register_audit_actions(
+    {
+        "kepu.publishing.published": gettext_lazy("Published to channels"),
+        "kepu.publishing.withdrawn": gettext_lazy("Withdrawn from channels"),
+    }
+)
+
+DEFAULT_CHANNELS = tuple(Channel.values)
+
+
+def _publication(obj: Model, unit: Unit, channel: str) -> ChannelPublication:
+    publication, _created = ChannelPublication.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk), channel=channel,
+        defaults={"unit": unit, "status": DeliveryStatus.PENDING},
+    )  # fmt: skip
+    return publication
+
+
+def partners_for(unit: Unit):
+    """Partners registered at the unit or any unit above it receive its content."""
+    ancestor_paths = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
+    return Partner.objects.filter(is_active=True, unit__path__in=ancestor_paths)
+
+
+def subscribers_for(payload: ContentPayload):
+    candidates = Subscriber.objects.filter(is_active=True)
+    top_domain = payload.domain.split("/")[0] if payload.domain else ""
+    return [
+        s for s in candidates
+        if (not s.domains or payload.domain in s.domains or top_domain in s.domains)
+        and (not s.audience or s.audience in payload.audiences)
+    ]  # fmt: skip
+
+
+@transaction.atomic
+def publish_to_channels(
+    obj: Model, unit: Unit, payload: ContentPayload, *, acting_user: Any,
+    channels: Iterable[str] = DEFAULT_CHANNELS,
+) -> list[ChannelPublication]:  # fmt: skip
+    """Record and fan out one published piece. Permission: ``content.publish`` at ``unit``."""
+    if acting_user is not None and not perms.user_has_permission(
+        acting_user, perms.PUBLISH_CONTENT, unit
+    ):
+        raise PermissionDenied(perms.explain(acting_user, perms.PUBLISH_CONTENT, unit))
+    now = timezone.now()
+    done: list[ChannelPublication] = []
+    deliveries: list[int] = []
+    emails: list[int] = []
+    for channel in channels:
+        pub = _publication(obj, unit, channel)
+        pub.error = ""
+        pub.published_at = now
+        pub.status = DeliveryStatus.SUCCEEDED
+        if channel == Channel.WECHAT:
+            pkg = packages.wechat_package(
+                payload.title, payload.summary, payload.html, source_url=payload.url
+            )
+            pub.data = {
+                "title": pkg.title,
+                "digest": pkg.digest,
+                "html": pkg.html,
+                "images": pkg.images,
+            }
+        elif channel == Channel.WEIBO:
+            pub.data = {"text": packages.weibo_post(payload.title, payload.summary, payload.url)}
+        elif channel == Channel.VIDEO:
+            pub.data = packages.short_video_metadata(
+                payload.title, payload.summary, tags=payload.tags,
+                cover=payload.images[0] if payload.images else "",
+                duration_seconds=payload.duration_seconds, url=payload.url,
+            )  # fmt: skip
+        elif channel in (Channel.WEB, Channel.FEED):
+            pub.data = {"url": payload.url}
+        elif channel == Channel.NEWSLETTER:
+            pub.status = DeliveryStatus.PENDING
+            pub.save()
+            emails += _queue_newsletter(pub, payload)
+            pub.data = {"queued": len(emails)}
+            pub.status = DeliveryStatus.SUCCEEDED if not emails else DeliveryStatus.PENDING
+        elif channel == Channel.WEBHOOK:
+            pub.status = DeliveryStatus.PENDING
+            pub.save()
+            for partner in partners_for(unit):
+                deliveries.append(
+                    Delivery.objects.create(
+                        partner=partner,
+                        publication=pub,
+                        event="content.published",
+                        payload=payload.as_json(),
+                    ).pk
+                )
+            pub.data = {"partners": len(deliveries)}
+            pub.status = DeliveryStatus.SUCCEEDED if not deliveries else DeliveryStatus.PENDING
+        pub.save()
+        done.append(pub)
+    record("kepu.publishing.published", obj, acting_user=acting_user, unit=unit,
+           data={"channels": list(channels)})  # fmt: skip
+    _enqueue_after_commit(deliveries, emails)
+    return done
+
+
+def _queue_newsletter(pub: ChannelPublication, payload: ContentPayload) -> list[int]:
+    html = render_to_string("publishing/newsletter_email.html", {"p": payload})
+    text = f"{payload.title}\n\n{strip_tags(payload.summary)}\n\n{payload.url}"
+    ids = []
+    for subscriber in subscribers_for(payload):
+        email, created = OutboundEmail.objects.get_or_create(
+            subscriber=subscriber, publication=pub,
+            defaults={"subject": payload.title, "html": html, "text": text},
+        )  # fmt: skip
+        if created:
+            ids.append(email.pk)
+    return ids
+
+
+@transaction.atomic
+def withdraw_from_channels(obj: Model, unit: Unit, *, acting_user: Any, reason: str = "") -> int:
+    """Mark every channel withdrawn and tell partners (event ``content.withdrawn``)."""
+    if acting_user is not None and not perms.user_has_permission(
+        acting_user, perms.PUBLISH_CONTENT, unit
+    ):
+        raise PermissionDenied(perms.explain(acting_user, perms.PUBLISH_CONTENT, unit))
+    pubs = ChannelPublication.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    )
+    deliveries = []
+    for pub in pubs.filter(channel=Channel.WEBHOOK):
+        for partner in partners_for(unit):
+            deliveries.append(
+                Delivery.objects.create(
+                    partner=partner,
+                    publication=pub,
+                    event="content.withdrawn",
+                    payload={"id": str(obj.pk), "reason": reason},
+                ).pk
+            )
+    count = pubs.update(data={"withdrawn": True, "reason": reason}, updated_at=timezone.now())
+    record("kepu.publishing.withdrawn", obj, acting_user=acting_user, unit=unit, reason=reason)
+    _enqueue_after_commit(deliveries, [])
+    return count
+
+
+def _enqueue_after_commit(deliveries: list[int], emails: list[int]) -> None:
+    from .tasks import deliver_webhook, send_newsletter_email
+
+    def enqueue() -> None:
+        for pk in deliveries:
+            deliver_webhook.enqueue(pk)
+        for pk in emails:
+            send_newsletter_email.enqueue(pk)
+
+    transaction.on_commit(enqueue)
+
+
+def refresh_publication_status(pub: ChannelPublication) -> None:
+    """A webhook or newsletter channel is delivered when all its deliveries are."""
+    if pub.channel == Channel.WEBHOOK:
+        states = set(pub.deliveries.values_list("status", flat=True))
+    elif pub.channel == Channel.NEWSLETTER:
+        states = {
+            "succeeded" if s == "sent" else s for s in pub.emails.values_list("status", flat=True)
+        }
+    else:
+        return
+    if DeliveryStatus.FAILED in states:
+        pub.status = DeliveryStatus.FAILED
+    elif states <= {DeliveryStatus.SUCCEEDED}:
+        pub.status = DeliveryStatus.SUCCEEDED
+    else:
+        pub.status = (
+            DeliveryStatus.RETRYING if DeliveryStatus.RETRYING in states else DeliveryStatus.PENDING
+        )
+    pub.save(update_fields=["status", "updated_at"])

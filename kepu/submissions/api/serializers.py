@@ -1,0 +1,81 @@
+from rest_framework import serializers
+
+from kepu.orgs.models import Unit
+
+from ..choices import Category, Urgency
+from ..models import Submission, SubmissionAttachment, SubmissionEvent, SubmissionRequest
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubmissionAttachment
+        fields = ["id", "original_name", "size", "file"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    from_unit = serializers.CharField(source="from_unit.code", default=None, read_only=True)
+    to_unit = serializers.CharField(source="to_unit.code", default=None, read_only=True)
+
+    class Meta:
+        model = SubmissionEvent
+        fields = [
+            "kind",
+            "actor",
+            "at",
+            "from_status",
+            "to_status",
+            "from_unit",
+            "to_unit",
+            "reason",
+        ]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    from_unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    to_unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    category = serializers.ChoiceField(choices=Category.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    request = serializers.PrimaryKeyRelatedField(
+        queryset=SubmissionRequest.objects.all(), required=False, allow_null=True
+    )
+    uploads = serializers.ListField(
+        child=serializers.FileField(), write_only=True, required=False, help_text="attachments"
+    )
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id", "from_unit", "to_unit", "request", "title", "summary", "body", "category",
+            "urgency", "status", "submitted_at", "decided_at", "decision_reason", "adopted_id",
+            "uploads", "attachments", "events",
+        ]  # fmt: skip
+        read_only_fields = ["status", "submitted_at", "decided_at", "decision_reason", "adopted_id"]
+
+
+class DecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    recipients = serializers.SlugRelatedField(
+        slug_field="code", queryset=Unit.objects.all(), many=True
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+
+    class Meta:
+        model = SubmissionRequest
+        fields = ["id", "unit", "title", "description", "category", "due_at", "recipients"]
+
+
+class UnitFiguresSerializer(serializers.Serializer):
+    unit = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    submitted = serializers.IntegerField()
+    adopted = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    adoption_rate = serializers.FloatField(allow_null=True)

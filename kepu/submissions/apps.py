@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SubmissionsConfig(AppConfig):
+    name = "kepu.submissions"
+    label = "submissions"
+    verbose_name = "信息采集报送"
