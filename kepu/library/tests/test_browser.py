@@ -11,20 +11,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def not_on_postgresql():
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        # The test passes on PostgreSQL, but live-server request threads leave connections
-        # open and the test database's teardown then fails ("being accessed by other
-        # users"); kepu/portal/tests/test_browser_subsite.py fails the same way here.
-        pytest.skip("browser journeys run on SQLite until the live-server connection leak is fixed")
-
-
-def test_visitor_searches_filters_by_audience_and_opens_a_resource(
-    tree, not_on_postgresql, browser_page, live_server
-):
+def test_visitor_searches_filters_by_audience_and_opens_a_resource(tree, browser_page, live_server):
     ResourceFactory(unit=tree.inst_a, title="老年人居家防跌倒指南", audiences=["elderly"],
                     body_text="浴室铺防滑垫，夜间留一盏小灯，起身动作要慢。")  # fmt: skip
     ResourceFactory(unit=tree.inst_b, title="青少年运动防跌倒", audiences=["youth"],

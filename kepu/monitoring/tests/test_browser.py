@@ -24,25 +24,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _close_live_server_sessions():
-    yield
-    # The live server answers each request in its own thread, and each thread's
-    # PostgreSQL session (persistent, CONN_MAX_AGE) outlives it, which would block the test
-    # database's teardown. End those sessions; SQLite has none.
-    import gc
-
-    from django.db import connection
-
-    gc.collect()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-
-
 def test_officer_filters_dashboard_and_clicks_through(tree, member, browser_page, live_server):
     page = browser_page
     officer = member(tree.inst_a, Role.OFFICER, username="mon-officer")
