@@ -1,30 +1,36 @@
-"""Sanitising HTML that users upload or paste: no scripts, no event handlers, no
-``javascript:`` links — before anything is stored (nh3, the Ammonia sanitiser)."""
+"""Sanitising HTML that users upload, paste or import: no scripts, no event handlers, no
+``javascript:`` or ``data:`` links, no inline styles — before anything is stored (nh3, the
+Ammonia sanitiser). What it keeps is what an article needs: text structure, links, images,
+tables, sub/superscript for formulas."""
 
 import nh3
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
-    "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s",
+    "sub", "sup", "small", "mark", "blockquote", "code", "pre", "ul", "ol", "li", "dl", "dt",
+    "dd", "a", "img", "figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot",
+    "tr", "th", "td", "span", "div", "abbr", "col", "colgroup", "del",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
-    "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
-    "*": {"class"},
+    "td": {"colspan", "rowspan"},
+    "abbr": {"title"},
+    "span": {"class"},
+    "div": {"class"},
 }
+URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def sanitize_html(html: str) -> str:
-    """Keep structure and text; drop scripts, styles, event handlers and unsafe URL schemes."""
+    """Allow-listed HTML; everything else is dropped (scripts and styles with their content)."""
     return nh3.clean(
         html or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        clean_content_tags={"script", "style"},
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
@@ -102,3 +102,20 @@ class PermittedMenuItem(MenuItem):
 
     def is_shown(self, request: Any) -> bool:
         return perms.user_has_permission(request.user, self.action)
+
+
+class ActionFormMixin:
+    """Admin create/edit views whose save calls a Kepu action: the action's
+    ValidationError or PermissionDenied is shown on the form instead of a 500."""
+
+    def form_valid(self, form):
+        from kepu.core.forms import add_validation_error
+
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        self.produced_error_message = self.get_error_message()
+        return self.form_invalid(form)

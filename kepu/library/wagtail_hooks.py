@@ -18,14 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from kepu.audit.actions import record
-from kepu.core.wagtail_policy import ScopedPermissionPolicy
+from kepu.core.wagtail_policy import PermittedMenuItem, ScopedObjectMixin, ScopedPermissionPolicy
 from kepu.orgs import permissions as perms
 from kepu.search.models import SynonymGroup, UserWord
 
@@ -69,20 +68,6 @@ class ResourceAdminForm(WagtailAdminModelForm):
 
 
 Resource.base_form_class = ResourceAdminForm
-
-
-class ScopedObjectMixin:
-    """Refuse an object outside the user's scope, whatever the generic view checks."""
-
-    scoped_action = "change"
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, self.scoped_action, obj
-        ):
-            raise PermissionDenied
-        return obj
 
 
 class PublishThroughActionsMixin:
@@ -298,13 +283,9 @@ def register_library_urls():
     return [path("library/import/", import_view, name="library_import")]
 
 
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return perms.user_has_permission(request.user, perms.EDIT_CONTENT)
-
-
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return ImportMenuItem(
-        gettext_lazy("Import resources"), reverse("library_import"), icon_name="upload", order=125
-    )
+    return PermittedMenuItem(
+        gettext_lazy("Import resources"), reverse("library_import"), icon_name="upload",
+        order=125, action=perms.EDIT_CONTENT,
+    )  # fmt: skip

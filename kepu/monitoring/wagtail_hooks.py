@@ -1,17 +1,21 @@
 """Monitoring in the Wagtail admin: dashboard, posts, sources, watch list, alert rules, alerts."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 
-from kepu.core.wagtail_policy import ScopedPermissionPolicy
+from kepu.core.wagtail_policy import (
+    ActionFormMixin,
+    PermittedMenuItem,
+    ScopedIndexView,
+    ScopedObjectMixin,
+    ScopedPermissionPolicy,
+)
 from kepu.orgs import permissions as perms
 
 from . import actions, views
@@ -33,44 +37,11 @@ register_permission_policy(
 )
 
 
-class ActionFormMixin:
-    """Route admin saves through the monitoring actions; show refusals on the form."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        self.produced_error_message = self.get_error_message()
-        return self.form_invalid(form)
-
-
-class ScopedIndexMixin:
-    def get_base_queryset(self):
-        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
-
-
-class ScopedObjectMixin:
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "change", obj
-        ):
-            raise PermissionDenied
-        return obj
-
-
 def _data(form):
     return {k: v for k, v in form.cleaned_data.items() if k != "unit"}
 
 
-class SourceIndexView(ScopedIndexMixin, generic.IndexView):
+class SourceIndexView(ScopedIndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         buttons.append(
@@ -154,7 +125,7 @@ class EntityEditView(ScopedObjectMixin, ActionFormMixin, generic.EditView):
         )
 
 
-class EntityIndexView(ScopedIndexMixin, generic.IndexView):
+class EntityIndexView(ScopedIndexView):
     pass
 
 
@@ -195,7 +166,7 @@ class RuleEditView(ScopedObjectMixin, ActionFormMixin, generic.EditView):
         )
 
 
-class RuleIndexView(ScopedIndexMixin, generic.IndexView):
+class RuleIndexView(ScopedIndexView):
     pass
 
 
@@ -217,7 +188,7 @@ class AlertRuleViewSet(ModelViewSet):
     ]  # fmt: skip
 
 
-class AlertIndexView(ScopedIndexMixin, generic.IndexView):
+class AlertIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("rule", "unit")
 
@@ -279,13 +250,9 @@ def register_monitoring_urls():
     ]
 
 
-class StatsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return perms.user_has_permission(request.user, perms.VIEW_STATS)
-
-
 @hooks.register("register_admin_menu_item")
 def register_dashboard_menu_item():
-    return StatsMenuItem(
-        _("Monitoring dashboard"), reverse("monitoring_dashboard"), icon_name="view", order=165
-    )
+    return PermittedMenuItem(
+        _("Monitoring dashboard"), reverse("monitoring_dashboard"), icon_name="view", order=165,
+        action=perms.VIEW_STATS,
+    )  # fmt: skip

@@ -1,6 +1,5 @@
 """The organisation in the Wagtail admin: units, members, invitations, audit log."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,8 +10,8 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from kepu.audit.models import AuditEntry
-from kepu.core.forms import add_validation_error
 from kepu.core.wagtail_policy import (
+    ActionFormMixin,
     PermittedMenuItem,
     ScopedIndexView,
     ScopedObjectMixin,
@@ -49,20 +48,6 @@ register_permission_policy(
     AuditEntry,
     ScopedPermissionPolicy(AuditEntry, unit_field="unit", actions={"view": perms.VIEW_AUDIT}),
 )
-
-
-class ActionFormMixin:
-    """Route admin saves through Kepu actions; show their errors on the form."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        self.produced_error_message = self.get_error_message()
-        return self.form_invalid(form)
 
 
 class UnitIndexView(ScopedIndexView):

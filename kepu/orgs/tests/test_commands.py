@@ -32,9 +32,10 @@ def test_import_units_keeps_good_rows_and_names_bad_ones(tree, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_units", str(sheet), stdout=io.StringIO(), stderr=err)
     report = err.getvalue()
-    assert "row 4, code" in report
-    assert "row 5, parent" in report and "nowhere" in report
-    assert "row 6, region_code" in report
+    # the report names row and field (in Chinese, the product's language)
+    assert "第 4 行，code" in report
+    assert "第 5 行，parent" in report and "nowhere" in report
+    assert "第 6 行，region_code" in report
     lq = Unit.objects.get(code="zjast-hz-xh-lq")
     assert lq.get_parent().code == "zjast-hz-xh"
     assert Unit.objects.get(code="zjast-hz-xh").kind == "county"
