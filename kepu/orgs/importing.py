@@ -63,11 +63,14 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
-        sheet = load_workbook(path, read_only=True, data_only=True).active
-        raw = [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            raw = [
+                ["" if v is None else str(v).strip() for v in row]
+                for row in book.active.iter_rows(values_only=True)
+            ]
+        finally:
+            book.close()  # read-only workbooks keep the file open until closed
     elif path.suffix.lower() == ".csv":
         data = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
