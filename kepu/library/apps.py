@@ -11,12 +11,22 @@ class LibraryConfig(AppConfig):
 
         from . import actions  # noqa: F401  (registers the audit codes)
         from .models import Resource
-        from .search import schedule_index_update
+        from .search import in_bulk_indexing, schedule_index_update
 
         # Index upkeep follows Wagtail's own publish/unpublish, whoever triggered it: the
         # actions, the admin's publish button or scheduled publishing.
         def _changed(sender, instance, **kwargs):
             schedule_index_update([instance.pk])
+            if not in_bulk_indexing():  # bulk imports publish without fanning out
+                from django.db import transaction
+
+                from .tasks import fan_out_publication
+
+                # Fan-out to the publication plan's channels, whichever path published it
+                # (action, admin button, approved workflow, schedule): a side effect after
+                # commit, like the index upkeep above.
+                pk = instance.pk
+                transaction.on_commit(lambda: fan_out_publication.enqueue(pk))
 
         published.connect(
             _changed, sender=Resource, dispatch_uid="library-index-published", weak=False

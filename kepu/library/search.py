@@ -252,6 +252,11 @@ _collector: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar(
 )
 
 
+def in_bulk_indexing() -> bool:
+    """True inside :func:`bulk_indexing` (imports and rebuilds)."""
+    return _collector.get() is not None
+
+
 def schedule_index_update(ids: Iterable[int]) -> None:
     """Update the index for these resources after the current transaction commits.
 

@@ -34,3 +34,27 @@ def nightly_search_rebuild() -> dict:
 
     info = rebuild_index()
     return {"docs": info["docs"], "seconds": round(info["seconds"], 2)}
+
+
+@task()
+def fan_out_publication(resource_id: int) -> list[str]:
+    """Send a just-published (or just-withdrawn) resource to the channels in its publication
+    plan: newsletter outbox, partner webhooks, new-media packages (``kepu.publishing``)."""
+    from kepu.publishing import actions as publishing
+
+    from .models import Resource
+    from .publishing import payload_for
+
+    resource = (
+        Resource.objects.select_related("unit", "domain__parent").filter(pk=resource_id).first()
+    )
+    if resource is None:
+        return []
+    if not resource.live:
+        publishing.withdraw_from_channels(resource, resource.unit, acting_user=None)
+        return []
+    channels = publishing.planned_channels(resource)
+    publishing.publish_to_channels(
+        resource, resource.unit, payload_for(resource), acting_user=None, channels=channels
+    )
+    return channels

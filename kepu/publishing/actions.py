@@ -26,17 +26,61 @@ from kepu.orgs.models import Unit
 
 from . import packages
 from .choices import Channel, DeliveryStatus
-from .models import ChannelPublication, Delivery, OutboundEmail, Partner, Subscriber
+from .models import (
+    ChannelPublication,
+    Delivery,
+    OutboundEmail,
+    Partner,
+    PublicationPlan,
+    Subscriber,
+)
 from .payload import ContentPayload
 
 register_audit_actions(
     {
         "kepu.publishing.published": gettext_lazy("Published to channels"),
         "kepu.publishing.withdrawn": gettext_lazy("Withdrawn from channels"),
+        "kepu.publishing.plan_set": gettext_lazy("Publication plan set"),
     }
 )
 
 DEFAULT_CHANNELS = tuple(Channel.values)
+
+
+@transaction.atomic
+def set_publication_plan(
+    obj: Model, unit: Unit, channels: Iterable[str], *, acting_user: Any
+) -> PublicationPlan:
+    """Choose the channels ``obj`` goes to when published. Permission: ``content.edit``."""
+    if acting_user is not None and not perms.user_has_permission(
+        acting_user, perms.EDIT_CONTENT, unit
+    ):
+        raise PermissionDenied(perms.explain(acting_user, perms.EDIT_CONTENT, unit))
+    channels = list(dict.fromkeys(channels))
+    unknown = [c for c in channels if c not in Channel.values]
+    if unknown:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"channels": f"unknown channel(s): {', '.join(unknown)}"})
+    plan, _created = PublicationPlan.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+        defaults={"unit": unit, "channels": channels},
+    )  # fmt: skip
+    record(
+        "kepu.publishing.plan_set",
+        obj,
+        acting_user=acting_user,
+        unit=unit,
+        data={"channels": channels},
+    )
+    return plan
+
+
+def planned_channels(obj: Model) -> list[str]:
+    plan = PublicationPlan.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).first()
+    return plan.channels if plan else [Channel.WEB]
 
 
 def _publication(obj: Model, unit: Unit, channel: str) -> ChannelPublication:

@@ -20,6 +20,30 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+class PublicationPlan(TimeStampedModel):
+    """Where one piece goes when it is published (发布计划): chosen by its editors.
+
+    Content without a plan is published on the web only (its own pages and feeds), so bulk
+    imports never fan out to subscribers or partners by accident."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    channels = models.JSONField(_("channels"), default=list)
+
+    class Meta:
+        verbose_name = _("publication plan")
+        verbose_name_plural = _("publication plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="publishing_one_plan"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model}:{self.object_id} → {', '.join(self.channels)}"
+
+
 class ChannelPublication(TimeStampedModel):
     """Where one piece of content went: per channel, the status, time and last error."""
 

@@ -7,6 +7,7 @@ from kepu.library.choices import Audience
 from kepu.library.models import Domain, Resource
 from kepu.library.sanitize import markdown_to_html
 from kepu.orgs.models import Unit
+from kepu.publishing.choices import Channel
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -97,3 +98,7 @@ class SearchResultsSerializer(serializers.Serializer):
     filters = serializers.DictField()
     truncated = serializers.BooleanField()
     relaxed = serializers.ListField(child=serializers.CharField())
+
+
+class PlanSerializer(serializers.Serializer):
+    channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices))

@@ -15,6 +15,7 @@ from kepu.library import permissions as library_perms
 from kepu.library.search import FILTER_KEYS, InvalidFilter, search_resources
 
 from .serializers import (
+    PlanSerializer,
     PublishSerializer,
     ResourceSerializer,
     SearchResultsSerializer,
@@ -98,6 +99,22 @@ class ResourceViewSet(
             shared=serializer.validated_data["shared"],
         )  # fmt: skip
         return Response(ResourceSerializer(resource).data)
+
+    @extend_schema(request=PlanSerializer, responses=PlanSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def plan(self, request: Request, pk: str | None = None) -> Response:
+        """The publication plan: channels the resource goes to when it is published."""
+        from kepu.publishing import actions as publishing
+
+        resource = self.get_object()
+        if request.method == "POST":
+            serializer = PlanSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            publishing.set_publication_plan(
+                resource, resource.unit, serializer.validated_data["channels"],
+                acting_user=request.user,
+            )  # fmt: skip
+        return Response({"channels": publishing.planned_channels(resource)})
 
 
 SEARCH_PARAMETERS = [
