@@ -45,7 +45,7 @@ def retry_due_deliveries() -> int:
 def send_newsletter_email(email_id: int) -> str:
     with transaction.atomic():
         email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
+            OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("subscriber", "publication")
             .filter(pk=email_id, status=EmailStatus.QUEUED)
             .first()

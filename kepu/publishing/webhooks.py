@@ -46,7 +46,7 @@ def attempt_delivery(delivery_id: int) -> str:
     """Try one delivery once, if it is due; returns its status afterwards. Idempotent."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("partner")
             .filter(pk=delivery_id)
             .first()
