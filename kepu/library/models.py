@@ -99,6 +99,12 @@ class Resource(
     summary = models.TextField(_("summary"), blank=True)
     body = StreamField(ResourceBody(), blank=True, verbose_name=_("body"))
     search_text = models.TextField(editable=False, blank=True)
+    # The title and search_text cut into index words ("title words\nbody words"), keyed by
+    # the segmenter state and a digest of the text they were cut from: a rebuild reuses
+    # them instead of segmenting a million texts again, and re-cuts any row whose text or
+    # dictionary changed since (kepu.library.search). Derived data, never in revisions.
+    search_words = models.TextField(editable=False, blank=True, default="")
+    search_words_key = models.CharField(editable=False, blank=True, default="", max_length=32)
 
     domain = models.ForeignKey(
         Domain,
@@ -241,7 +247,18 @@ class Resource(
         # over the live row's.
         if kwargs.get("update_fields") is None:
             self.search_text = self.compute_search_text()
+            from .search import cut_resource_words
+
+            self.search_words, self.search_words_key = cut_resource_words(
+                self.title, self.search_text
+            )
         super().save(*args, **kwargs)
+
+    def serializable_data(self):
+        data = super().serializable_data()
+        data.pop("search_words", None)
+        data.pop("search_words_key", None)
+        return data
 
     def compute_search_text(self) -> str:
         parts = [self.summary]

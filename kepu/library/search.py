@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import hashlib
 import json
 import os
 import threading
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,7 @@ from kepu.search.engine import (
     InvalidFilter,
     SearchIndex,
     SearchResults,
+    cut_words,
 )
 from kepu.search.query import QueryError
 
@@ -157,20 +159,37 @@ def _domain_paths() -> dict[int, str]:
     return {d.pk: d.path for d in Domain.objects.select_related("parent")}
 
 
-_DOC_FIELDS = (
-    "id", "title", "summary", "search_text", "external_id", "domain_id", "audiences", "kind",
-    "unit_id", "language", "publication_date", "first_published_at",
-)  # fmt: skip
+def _text_digest(title: str, text: str) -> str:
+    # Change detection, not security: sha1 is the fastest digest hashlib has here.
+    return hashlib.sha1(f"{title}\0{text}".encode(), usedforsecurity=False).hexdigest()[:16]
 
 
-def _doc(row: tuple, units: Mapping[int, tuple[str, list[str]]], domains: Mapping[int, str]):
-    (pk, title, summary, text, external_id, domain_id, audiences, kind, unit_id, language,
-     pub_date, first_pub) = row  # fmt: skip
+def cut_resource_words(title: str, search_text: str) -> tuple[str, str]:
+    """(stored words, key) for a resource row: what ``Resource.save`` keeps beside it.
+
+    The key is the segmenter state (:attr:`SearchIndex.words_key`) plus a digest of the
+    text, so words go stale by themselves when either changes, whatever path changed the
+    row (a queryset ``update`` included).
+    """
+    title_words, body_words = cut_words(title, search_text)
+    key = get_index().words_key + _text_digest(title or "", search_text or "")
+    return f"{title_words}\n{body_words}", key
+
+
+def _doc(
+    row: tuple,
+    units: Mapping[int, tuple[str, list[str]]],
+    domains: Mapping[int, str],
+    words_key: str,
+    cut: dict[int, str] | None = None,
+):
+    (pk, title, summary, text, words, stored_key, external_id, domain_id, audiences, kind,
+     unit_id, language, pub_date, first_pub) = row  # fmt: skip
     code, ancestors = units.get(unit_id, ("", []))
     if isinstance(audiences, str):  # some backends hand JSON back undecoded in values_list
         audiences = json.loads(audiences or "[]")
     published = pub_date or (first_pub.date() if first_pub else None)
-    return {
+    doc = {
         "id": pk,
         "title": title,
         # search_text starts with the summary already
@@ -184,15 +203,39 @@ def _doc(row: tuple, units: Mapping[int, tuple[str, list[str]]], domains: Mappin
         "language": language,
         "published": published,
     }
+    key = words_key + _text_digest(title or "", text or "")
+    if words and stored_key == key:
+        title_words, _, body_words = words.partition("\n")
+        doc["words"] = (title_words, body_words)
+    elif cut is not None:
+        cut[pk] = key
+    return doc
 
 
-def iter_index_docs(ids: Iterable[int] | None = None, *, page: int = 5000) -> Iterator[dict]:
+_DOC_FIELDS = (
+    "id", "title", "summary", "search_text", "search_words", "search_words_key",
+    "external_id", "domain_id", "audiences", "kind", "unit_id", "language",
+    "publication_date", "first_published_at",
+)  # fmt: skip
+
+
+def iter_index_docs(
+    ids: Iterable[int] | None = None,
+    *,
+    page: int = 5000,
+    words_key: str | None = None,
+    cut: dict[int, str] | None = None,
+) -> Iterator[dict]:
     """Live resources as engine documents (dicts, picklable for the segmenting pool).
 
-    Keyset pagination on the primary key keeps memory flat at a million rows.
+    Keyset pagination on the primary key keeps memory flat at a million rows. A row's
+    stored words come along when they were cut from its current text with ``words_key``
+    (default: the live index's); the others are segmented by the index, and their
+    id → words key is put in ``cut`` for storing the new words.
     """
     from .models import Resource
 
+    key = words_key if words_key is not None else get_index().words_key
     units, domains = _unit_maps(), _domain_paths()
     qs = Resource.objects.filter(live=True).order_by("pk")
     if ids is not None:
@@ -203,8 +246,26 @@ def iter_index_docs(ids: Iterable[int] | None = None, *, page: int = 5000) -> It
         if not rows:
             return
         for row in rows:
-            yield _doc(row, units, domains)
+            yield _doc(row, units, domains, key, cut)
         last = rows[-1][0]
+
+
+def _store_words(cut: dict[int, str]) -> Any:
+    """An ``on_cut`` callback for rebuilds: keep freshly cut words on their rows."""
+    from .models import Resource
+
+    qn = connection.ops.quote_name
+    # Only quoted identifiers are formatted in; the values are parameters.
+    table, words, key, pk = (qn(n) for n in (Resource._meta.db_table, "search_words",
+                                             "search_words_key", "id"))  # fmt: skip
+    sql = f"UPDATE {table} SET {words} = %s, {key} = %s WHERE {pk} = %s"  # noqa: S608
+
+    def store(batch: list[dict[str, Any]]) -> None:
+        rows = [(f"{p['title']}\n{p['body']}", cut.pop(p["id"]), p["id"]) for p in batch]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+    return store
 
 
 def index_resources_now(ids: Iterable[int]) -> dict[str, int]:
@@ -242,7 +303,13 @@ def rebuild_index(*, workers: int | None = None, root: Path | None = None) -> di
     index = get_index(root)
     if workers is None:
         workers = min(4, os.cpu_count() or 1)
-    return index.rebuild(iter_index_docs(), workers=workers, chunk_size=1000)
+    cut: dict[int, str] = {}
+    return index.rebuild(
+        iter_index_docs(words_key=index.words_key, cut=cut),
+        workers=workers,
+        chunk_size=1000,
+        on_cut=_store_words(cut),
+    )
 
 
 # ------------------------------------------------------------------------------- upkeep

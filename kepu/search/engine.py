@@ -33,6 +33,7 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import html
 import os
 import re
@@ -40,7 +41,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +62,9 @@ from kepu.search.query import (
 )
 
 SCHEMA_VERSION = 1
+# Bump when normalisation or segmentation changes the words a text is cut into: stored
+# words (see ResourceDoc.words) carry a key derived from it and are re-cut when it differs.
+WORDS_VERSION = "1"
 TOKENIZER = "kepu_words"
 EXCERPT_CHARS = 400
 SNIPPET_CHARS = 120
@@ -119,6 +123,11 @@ class ResourceDoc:
     language: str = "zh"
     published: dt.date | dt.datetime | None = None
     visibility: str = PUBLIC
+    # Words already cut by the same segmenter and dictionary (SearchIndex.words_key), as
+    # (title words, body words) joined by spaces: the document is not segmented again.
+    # ``excerpt`` (the body's start) then stands in for ``body``, which may be left empty.
+    words: tuple[str, str] | None = None
+    excerpt: str | None = None
 
     @classmethod
     def coerce(cls, obj: ResourceDoc | Mapping[str, Any]) -> ResourceDoc:
@@ -150,9 +159,10 @@ def _as_datetime(value: dt.date | dt.datetime | None) -> dt.datetime | None:
     return dt.datetime(value.year, value.month, value.day)
 
 
-def _domain_path(domain: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _domain_path(domain: str) -> tuple[str, ...]:
     parts = [p.strip() for p in (domain or "").split("/") if p.strip()]
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return tuple("/".join(parts[: i + 1]) for i in range(len(parts)))
 
 
 def prepare(doc: ResourceDoc | Mapping[str, Any]) -> dict[str, Any]:
@@ -162,16 +172,24 @@ def prepare(doc: ResourceDoc | Mapping[str, Any]) -> dict[str, Any]:
     """
     d = ResourceDoc.coerce(doc)
     title = _plain(d.title)
-    body = _plain(d.body)
+    if d.words is not None:
+        title_words, body_words = d.words
+        # Only the start is shown: collapse spaces in a slice, not in the whole body.
+        start = d.excerpt if d.excerpt is not None else (d.body or "")[: EXCERPT_CHARS * 2]
+        excerpt = _plain(start)[:EXCERPT_CHARS]
+    else:
+        body = _plain(d.body)
+        title_words, body_words = _tokens(title), _tokens(body)
+        excerpt = body[:EXCERPT_CHARS]
     unit_path = [u for u in dict.fromkeys([*d.unit_ancestors, d.unit]) if u]
     out: dict[str, Any] = {
         "id": int(d.id),
         "external_id": str(d.external_id or d.id),
-        "title": _tokens(title),
-        "body": _tokens(body),
+        "title": title_words,
+        "body": body_words,
         "title_s": title.encode(),
-        "excerpt_s": body[:EXCERPT_CHARS].encode(),
-        "domain_path": _domain_path(d.domain),
+        "excerpt_s": excerpt.encode(),
+        "domain_path": list(_domain_path(d.domain or "")),
         "audiences": [a for a in dict.fromkeys(d.audiences) if a],
         "type": d.type or "",
         "unit_path": unit_path,
@@ -190,6 +208,19 @@ def prepare_many(docs: Sequence[ResourceDoc | Mapping[str, Any]]) -> list[dict[s
     return [prepare(d) for d in docs]
 
 
+def cut_words(title: str, body: str) -> tuple[str, str]:
+    """The (title, body) words a document is indexed with, for storing beside it."""
+    return _tokens(_plain(title)), _tokens(_plain(body))
+
+
+def words_key(user_words: Iterable[str]) -> str:
+    """Identifies the segmenter state words were cut with: dictionary, versions."""
+    h = hashlib.blake2b(f"{WORDS_VERSION}|{SCHEMA_VERSION}|".encode(), digest_size=8)
+    for w in sorted(set(user_words)):
+        h.update(w.encode() + b"\n")
+    return h.hexdigest()
+
+
 def _worker_init(words: tuple[str, ...]) -> None:
     """Pool initializer: the segmenter in each worker must know the same user words."""
     if words:
@@ -198,10 +229,18 @@ def _worker_init(words: tuple[str, ...]) -> None:
 
 def _to_document(prepared: dict[str, Any]) -> tantivy.Document:
     # Empty strings are left out: an empty raw term would be a bogus facet value.
-    return tantivy.Document(**{k: v for k, v in prepared.items() if v != "" and v != []})
+    # from_dict with the schema converts by field type, twice as fast as keywords.
+    return tantivy.Document.from_dict(
+        {k: v for k, v in prepared.items() if v != "" and v != []}, _schema()
+    )
 
 
 # ------------------------------------------------------------------------------- schema
+
+
+@lru_cache(maxsize=1)
+def _schema() -> tantivy.Schema:
+    return build_schema()
 
 
 def build_schema() -> tantivy.Schema:
@@ -351,6 +390,7 @@ class SearchIndex:
         self.user_words = tuple(dict.fromkeys([*user_words, *self.synonyms.words()]))
         if self.user_words:
             add_user_words(self.user_words)
+        self.words_key = words_key(self.user_words)
         self.lock_timeout = lock_timeout
         self.writer_heap = writer_heap
         self.or_budget = or_budget
@@ -497,27 +537,36 @@ class SearchIndex:
         chunk_size: int = 512,
         heap: int = 512_000_000,
         threads: int = 0,
+        on_cut: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> dict[str, Any]:
         """Index ``docs`` into a new generation, then atomically make it the live one.
 
-        ``workers`` > 0 segments in that many processes (worth it from ~10⁴ documents).
+        Documents that carry ``words`` cut with this index's :attr:`words_key` are not
+        segmented again; the others are, in ``workers`` processes when > 0 (worth it from
+        ~10⁴ of them), and ``on_cut`` receives each batch of those (prepared dicts with
+        ``id``, ``title`` and ``body`` words) so the caller can store the words.
         If ``docs`` raises, the half-built generation is removed and the old one stays.
         Holds the write lock throughout, so incremental updates wait and land afterwards.
         """
         started = time.monotonic()
+        stats = {"docs": 0, "cut": 0}
         with self._write_lock():
             live = self._generation()
             old = live.name if live is not None else None
             name = self._new_generation_name()
             path = self.root / name
-            count = 0
             writer = None
             try:
                 index = _create(path, self.schema)
                 writer = index.writer(heap, threads)
-                for prepared in self._prepared_stream(docs, workers, chunk_size):
-                    writer.add_document(_to_document(prepared))
-                    count += 1
+                for batch, cut in self._prepared_stream(docs, workers, chunk_size):
+                    for prepared in batch:
+                        writer.add_document(_to_document(prepared))
+                    stats["docs"] += len(batch)
+                    if cut:
+                        stats["cut"] += len(batch)
+                        if on_cut is not None:
+                            on_cut(batch)
                 writer.commit()
                 writer.wait_merging_threads()
             except BaseException:
@@ -533,42 +582,69 @@ class SearchIndex:
             self._point_to(name)
             self._collect_old(keep={name} | ({old} if old else set()))
         self._generation()
-        return {"docs": count, "seconds": time.monotonic() - started, "generation": name}
+        return {**stats, "seconds": time.monotonic() - started, "generation": name}
+
+    def _has_words(self, doc: ResourceDoc | Mapping[str, Any]) -> bool:
+        words = doc.words if isinstance(doc, ResourceDoc) else doc.get("words")
+        return words is not None
 
     def _prepared_stream(
         self, docs: Iterable[ResourceDoc | Mapping[str, Any]], workers: int, chunk_size: int
-    ) -> Iterator[dict[str, Any]]:
-        if workers <= 0:
+    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        """(prepared documents, whether they were segmented here) in batches.
+
+        Documents with stored words are prepared in this process (no segmenting: cheap);
+        the others are cut in the worker pool, at most a few batches in flight.
+        """
+
+        def chunks() -> Iterator[tuple[list[Any], bool]]:
+            ready: list[Any] = []
+            to_cut: list[Any] = []
             for d in docs:
-                yield prepare(d)
+                (ready if self._has_words(d) else to_cut).append(d)
+                if len(ready) >= chunk_size:
+                    yield ready, False
+                    ready = []
+                if len(to_cut) >= chunk_size:
+                    yield to_cut, True
+                    to_cut = []
+            if ready:
+                yield ready, False
+            if to_cut:
+                yield to_cut, True
+
+        if workers <= 0:
+            for batch, cut in chunks():
+                yield prepare_many(batch), cut
             return
         import multiprocessing
-
-        def chunks() -> Iterator[list[Any]]:
-            batch: list[Any] = []
-            for d in docs:
-                batch.append(d)
-                if len(batch) >= chunk_size:
-                    yield batch
-                    batch = []
-            if batch:
-                yield batch
 
         # spawn, not fork: the caller may hold DB connections and tantivy threads.
         ctx = multiprocessing.get_context("spawn")
         # Batches are read here, in the caller's thread, and at most a few are in flight:
         # Pool.imap would pull ``docs`` from its own feeder thread (a database cursor there
         # opens a second connection outside the caller's transaction, never closed) and
-        # read ahead without limit (a million rows in memory).
+        # read ahead without limit (a million rows in memory). The pool starts on the
+        # first batch that needs cutting: a rebuild from stored words never pays for it.
         window = max(2, workers * 2)
-        with ctx.Pool(workers, initializer=_worker_init, initargs=(self.user_words,)) as pool:
-            pending: collections.deque[Any] = collections.deque()
-            for batch in chunks():
+        pool = None
+        pending: collections.deque[Any] = collections.deque()
+        try:
+            for batch, cut in chunks():
+                if not cut:
+                    yield prepare_many(batch), False
+                    continue
+                if pool is None:
+                    pool = ctx.Pool(workers, initializer=_worker_init, initargs=(self.user_words,))
                 pending.append(pool.apply_async(prepare_many, (batch,)))
                 while len(pending) >= window:
-                    yield from pending.popleft().get()
+                    yield pending.popleft().get(), True
             while pending:
-                yield from pending.popleft().get()
+                yield pending.popleft().get(), True
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
 
     # -------------------------------------------------------------------- reading
 
@@ -657,6 +733,7 @@ class SearchIndex:
         public_only: bool = True,
         required: Iterable[int] = (),
         anchor: Iterable[int] = (),
+        body_proximity: bool = True,
     ) -> tuple[ParsedQuery, tantivy.Query]:
         """Parse (unless already parsed) and build the full tantivy query.
 
@@ -666,7 +743,9 @@ class SearchIndex:
         parsed = (
             query if isinstance(query, ParsedQuery) else parse_query(query, synonyms=self.synonyms)
         )
-        text_q = build_text_query(parsed, self.schema, required=required, anchor=anchor)
+        text_q = build_text_query(
+            parsed, self.schema, required=required, anchor=anchor, body_proximity=body_proximity
+        )
         clauses = self.filter_clauses(filters, public_only=public_only)
         if not clauses:
             return parsed, text_q
@@ -700,6 +779,10 @@ class SearchIndex:
           :data:`MIN_HITS` documents have them all, only the rarest word is required and
           the others add to the score (never a full OR over common words).
 
+        Consecutive query words close together earn a proximity boost, checked in titles
+        and bodies under the plain OR and in titles only in the other two cases, where
+        checking positions in every candidate's body would dominate the cost.
+
         Words found in no document never restrict. ``results.relaxed`` lists the words
         that were not required to match; ``total`` and facet counts are over the final
         matching set, filters included.
@@ -727,18 +810,26 @@ class SearchIndex:
             result = searcher.search(q, limit, count=True, offset=offset)
             required: set[int] = set()
         elif anchor:
-            _, q = self.compile(parsed, filters, public_only=public_only, anchor=anchor)
+            # Past the budget the candidates are many: proximity in titles only.
+            _, q = self.compile(
+                parsed, filters, public_only=public_only, anchor=anchor, body_proximity=False
+            )
             result = searcher.search(q, limit, count=True, offset=offset)
             required = set()
         else:
             # All words required; if too few documents have them all, only the rarest
             # (two engine queries at most: every extra step costs a full intersection).
             k = len(order)
-            _, q = self.compile(parsed, filters, public_only=public_only, required=order)
+            _, q = self.compile(
+                parsed, filters, public_only=public_only, required=order, body_proximity=False
+            )
             result = searcher.search(q, limit, count=True, offset=offset)
             if (result.count or 0) < MIN_HITS and k > 1:
                 k = 1
-                _, q = self.compile(parsed, filters, public_only=public_only, required=order[:1])
+                _, q = self.compile(
+                    parsed, filters, public_only=public_only, required=order[:1],
+                    body_proximity=False,
+                )  # fmt: skip
                 result = searcher.search(q, limit, count=True, offset=offset)
             required = set(order[:k])
         relaxed = [qw.word for i, qw in enumerate(parsed.words) if i not in required]

@@ -249,6 +249,7 @@ def build_text_query(
     body_field: str = "body",
     title_boost: float = TITLE_BOOST,
     phrase_boost: float = PHRASE_BOOST,
+    body_proximity: bool = True,
 ) -> tantivy.Query:
     """The scoring part of the query.
 
@@ -256,6 +257,7 @@ def build_text_query(
     their variants); at least one ``anchor`` word must match; the rest only add to the
     score. Both empty means a plain OR of all words. ``SearchIndex.search`` chooses them
     from document frequencies so that the set of documents to score stays bounded.
+    ``body_proximity=False`` keeps the proximity boost to titles (see below).
     """
     Occur = tantivy.Occur
     must = set(required)
@@ -292,10 +294,14 @@ def build_text_query(
     # Proximity: consecutive query words near each other. In the index a word is preceded
     # by its own sub-words (search mode emits 科学 学院 科学院 before 中国科学院), so the
     # allowed gap is the second word's sub-word count plus room for a dropped particle.
+    # Checking positions in bodies costs the most per scored document, so over large
+    # candidate sets the caller keeps it to titles (short: their positions are cheap).
     if phrase_boost > 0:
+        targets = [(title_field, phrase_boost * title_boost)]
+        if body_proximity:
+            targets.append((body_field, phrase_boost))
         for a, b in list(zip(parsed.words, parsed.words[1:], strict=False))[:MAX_PHRASE_PAIRS]:
             slop = b.search_tokens + 1
-            targets = ((title_field, phrase_boost * title_boost), (body_field, phrase_boost))
             for fname, boost in targets:
                 pq = tantivy.Query.phrase_query(schema, fname, [a.word, b.word], slop=slop)
                 clauses.append((Occur.Should, tantivy.Query.boost_query(pq, boost)))
