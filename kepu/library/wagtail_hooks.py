@@ -26,6 +26,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from kepu.audit.actions import record
 from kepu.core.wagtail_policy import PermittedMenuItem, ScopedObjectMixin, ScopedPermissionPolicy
 from kepu.orgs import permissions as perms
+from kepu.review.locks import review_lock_reason
 from kepu.search.models import SynonymGroup, UserWord
 
 from . import actions
@@ -114,6 +115,15 @@ class ResourceCreateView(PublishThroughActionsMixin, snippet_views.CreateView):
 
 
 class ResourceEditView(PublishThroughActionsMixin, ScopedObjectMixin, snippet_views.EditView):
+    def is_valid(self, form):
+        valid = super().is_valid(form)
+        if not valid and self.produced_error_code == "locked":
+            # say why in words: locked by its review step, nothing saved, what to do
+            reason = review_lock_reason(self.object, self.request.user)
+            if reason:
+                self.produced_error_message = reason
+        return valid
+
     def save_instance(self):
         unit = self.form.cleaned_data.get("unit")
         if unit is not None and not perms.user_has_permission(
