@@ -59,6 +59,9 @@ def act_from_dashboard(page, base, action, comment=None):
 def test_editorial_journey(tree, member, browser_page, live_server):
     expect = pytest.importorskip("playwright.sync_api").expect
     page = browser_page
+    # a long journey on a shared machine: allow slow steps rather than fail on them
+    page.set_default_timeout(30_000)
+    expect.set_options(timeout=20_000)
     base = live_server.url
     officer = member(tree.inst_a, Role.OFFICER, username="iop-officer")
     office = member(tree.branch, Role.RESPONSIBLE_OFFICE, username="branch-office",
