@@ -32,7 +32,10 @@ class ScopedPermissionPolicy(BasePermissionPolicy):
         return self.actions.get(action)
 
     def _unit_of(self, instance: Any):
-        return instance if not self.unit_field else getattr(instance, self.unit_field)
+        # ``unit_field`` may follow relations ("partner__unit"), as in querysets
+        for name in self.unit_field.split("__") if self.unit_field else ():
+            instance = getattr(instance, name)
+        return instance
 
     def user_has_permission(self, user: Any, action: str) -> bool:
         kepu_action = self._kepu_action(action)

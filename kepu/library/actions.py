@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from kepu.audit.actions import record, register_audit_actions
 from kepu.orgs import permissions as perms
 from kepu.orgs.models import Unit
+from kepu.review.locks import review_lock_reason
 
 from .models import Resource
 from .search import schedule_index_update
@@ -114,9 +115,13 @@ def update_resource(
     """Save changes as a new revision. A live resource keeps showing its published version
     until the changes are published (``publish=True`` does it at once).
 
-    Needs ``EDIT_CONTENT`` at the resource's unit (and at ``unit`` when moving it).
+    Needs ``EDIT_CONTENT`` at the resource's unit (and at ``unit`` when moving it). While a
+    review step locks the resource for the user, the change is refused (``ValidationError``
+    saying so, code ``locked``) and nothing is stored.
     """
     _require(acting_user, perms.EDIT_CONTENT, resource.unit, _("You may not edit this resource."))
+    if acting_user is not None and (locked := review_lock_reason(resource, acting_user)):
+        raise ValidationError(locked, code="locked")
     if publish:
         _require(acting_user, perms.PUBLISH_CONTENT, resource.unit, _("You may not publish here."))
     draft = resource.get_latest_revision_as_object() if resource.latest_revision_id else resource

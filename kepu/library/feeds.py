@@ -1,11 +1,17 @@
-"""RSS and Atom feeds of newly published resources, per science domain and per unit."""
+"""RSS, Atom and JSON feeds of newly published resources, per science domain and per unit.
+
+The three formats share one ``Feed`` class per scope (same items, titles and links); only the
+generator differs. JSON Feed 1.1 (https://jsonfeed.org/version/1.1) is written by
+``JSONFeed``, a ``SyndicationFeed`` like Django's own Atom and RSS generators."""
 
 from __future__ import annotations
+
+import json
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.http import Http404
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 
 from kepu.orgs.models import Unit
@@ -27,6 +33,44 @@ def _domain(path: str) -> Domain:
     if found is None:
         raise Http404("no such domain")
     return found
+
+
+class JSONFeed(SyndicationFeed):
+    """JSON Feed 1.1 from the same fields Django's Atom and RSS generators use."""
+
+    content_type = "application/feed+json; charset=utf-8"
+
+    def write(self, outfile, encoding):
+        feed = self.feed
+        document = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": feed["title"],
+            "home_page_url": feed["link"],
+            "feed_url": feed["feed_url"],
+            "description": feed["description"] or feed.get("subtitle") or "",
+            "language": feed["language"] or "zh-Hans",
+            "items": [self._item(item) for item in self.items],
+        }
+        outfile.write(json.dumps(document, ensure_ascii=False, indent=1).encode(encoding))
+
+    @staticmethod
+    def _item(item):
+        entry = {
+            "id": item["unique_id"] or item["link"],
+            "url": item["link"],
+            "title": item["title"],
+            "content_text": item["description"] or "",
+            "summary": item["description"] or "",
+        }
+        if item["pubdate"]:
+            entry["date_published"] = item["pubdate"].isoformat()
+        if item["updateddate"]:
+            entry["date_modified"] = item["updateddate"].isoformat()
+        if item["author_name"]:
+            entry["authors"] = [{"name": item["author_name"]}]
+        if item["categories"]:
+            entry["tags"] = list(item["categories"])
+        return entry
 
 
 class _ResourceFeed(Feed):
@@ -110,3 +154,11 @@ class DomainAtomFeed(DomainFeed):
 class UnitAtomFeed(UnitFeed):
     feed_type = Atom1Feed
     subtitle = UnitFeed.description
+
+
+class DomainJSONFeed(DomainFeed):
+    feed_type = JSONFeed
+
+
+class UnitJSONFeed(UnitFeed):
+    feed_type = JSONFeed

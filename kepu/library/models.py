@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PublishingPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
     DraftStateMixin,
@@ -220,6 +220,9 @@ class Resource(
         ),
         InlinePanel("images", label=_("Images of an image set")),
         InlinePanel("lessons", label=_("Lessons of a course")),
+        # go-live and expiry times: Wagtail shows them in the status side panel's schedule
+        # dialog (scheduled publishing and withdrawal, issue 4)
+        PublishingPanel(),
     ]
 
     class Meta:

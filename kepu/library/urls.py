@@ -12,5 +12,7 @@ urlpatterns = [
     path("feeds/domain/<path:domain>/rss/", feeds.DomainFeed(), name="domain_rss"),
     path("feeds/domain/<path:domain>/atom/", feeds.DomainAtomFeed(), name="domain_atom"),
     path("feeds/unit/<slug:code>/rss/", feeds.UnitFeed(), name="unit_rss"),
+    path("feeds/domain/<path:domain>/json/", feeds.DomainJSONFeed(), name="domain_json"),
     path("feeds/unit/<slug:code>/atom/", feeds.UnitAtomFeed(), name="unit_atom"),
+    path("feeds/unit/<slug:code>/json/", feeds.UnitJSONFeed(), name="unit_json"),
 ]

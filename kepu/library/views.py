@@ -112,6 +112,8 @@ def library_index(request: HttpRequest) -> HttpResponse:
         "prev_url": _query_string(params, page=[str(page - 1)]) if page > 1 else "",
         "next_url": _query_string(params, page=[str(page + 1)]) if page < results.pages else "",
         "active_filters": bool(set(request.GET) & set(FILTER_KEYS)),
+        # one chosen domain has its own feeds, which the page announces
+        "feed_domain": domains[0] if len(domains := request.GET.getlist("domain")) == 1 else "",
     }
     template = (
         "library/_results.html" if request.headers.get("HX-Request") else "library/index.html"

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
@@ -26,6 +29,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from kepu.audit.actions import record
 from kepu.core.wagtail_policy import PermittedMenuItem, ScopedObjectMixin, ScopedPermissionPolicy
 from kepu.orgs import permissions as perms
+from kepu.review.locks import review_lock_reason
 from kepu.search.models import SynonymGroup, UserWord
 
 from . import actions
@@ -84,7 +88,21 @@ class PublishThroughActionsMixin:
         return None
 
 
+def plan_button(resource: Resource, *, priority: int = 50) -> Button:
+    """Link to the resource's publication plan screen (kepu.publishing)."""
+    content_type = ContentType.objects.get_for_model(Resource)
+    return Button(
+        gettext_lazy("Publication plan"),
+        url=reverse("publishing_plan", args=[content_type.pk, resource.pk]),
+        icon_name="resubmit",
+        priority=priority,
+    )
+
+
 class ResourceIndexView(snippet_views.IndexView):
+    def get_list_more_buttons(self, instance):
+        return [*super().get_list_more_buttons(instance), plan_button(instance)]
+
     def get_base_queryset(self):
         qs = self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
         return qs.select_related("unit", "domain__parent")
@@ -114,6 +132,19 @@ class ResourceCreateView(PublishThroughActionsMixin, snippet_views.CreateView):
 
 
 class ResourceEditView(PublishThroughActionsMixin, ScopedObjectMixin, snippet_views.EditView):
+    @cached_property
+    def header_more_buttons(self):
+        return [*super().header_more_buttons, plan_button(self.object)]
+
+    def is_valid(self, form):
+        valid = super().is_valid(form)
+        if not valid and self.produced_error_code == "locked":
+            # say why in words: locked by its review step, nothing saved, what to do
+            reason = review_lock_reason(self.object, self.request.user)
+            if reason:
+                self.produced_error_message = reason
+        return valid
+
     def save_instance(self):
         unit = self.form.cleaned_data.get("unit")
         if unit is not None and not perms.user_has_permission(

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kepu.audit.actions import record, register_audit_actions
@@ -41,6 +42,7 @@ register_audit_actions(
         "kepu.publishing.published": gettext_lazy("Published to channels"),
         "kepu.publishing.withdrawn": gettext_lazy("Withdrawn from channels"),
         "kepu.publishing.plan_set": gettext_lazy("Publication plan set"),
+        "kepu.publishing.delivery_retried": gettext_lazy("Partner delivery retried"),
     }
 )
 
@@ -59,8 +61,6 @@ def set_publication_plan(
     channels = list(dict.fromkeys(channels))
     unknown = [c for c in channels if c not in Channel.values]
     if unknown:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"channels": f"unknown channel(s): {', '.join(unknown)}"})
     plan, _created = PublicationPlan.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
@@ -246,3 +246,45 @@ def refresh_publication_status(pub: ChannelPublication) -> None:
             DeliveryStatus.RETRYING if DeliveryStatus.RETRYING in states else DeliveryStatus.PENDING
         )
     pub.save(update_fields=["status", "updated_at"])
+
+
+def delivery_unit(delivery: Delivery) -> Unit:
+    """The unit whose content a delivery carries (the partner's unit for orphaned rows)."""
+    return delivery.publication.unit if delivery.publication_id else delivery.partner.unit
+
+
+@transaction.atomic
+def retry_delivery(delivery: Delivery, *, acting_user: Any) -> Delivery:
+    """Try a waiting or failed webhook delivery again now, from the admin.
+
+    A failed delivery gets one more attempt (it fails again at once if the partner still
+    refuses; the log keeps every attempt). Permission: ``content.publish`` at the unit whose
+    content it carries. Side effects: an audit entry; the attempt runs in a task after commit.
+    """
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("publication__unit", "partner__unit")
+        .get(pk=delivery.pk)
+    )
+    unit = delivery_unit(delivery)
+    if acting_user is not None and not perms.user_has_permission(
+        acting_user, perms.PUBLISH_CONTENT, unit
+    ):
+        raise PermissionDenied(perms.explain(acting_user, perms.PUBLISH_CONTENT, unit))
+    if delivery.status == DeliveryStatus.SUCCEEDED:
+        raise ValidationError(_("This delivery has already succeeded; there is nothing to retry."))
+    previous = delivery.status
+    delivery.status = (
+        DeliveryStatus.RETRYING if delivery.status == DeliveryStatus.FAILED else delivery.status
+    )
+    delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
+    if delivery.publication_id:
+        refresh_publication_status(delivery.publication)
+    record(
+        "kepu.publishing.delivery_retried", delivery, acting_user=acting_user, unit=unit,
+        data={"partner": delivery.partner.name, "previous_status": previous,
+              "attempts": delivery.attempts},
+    )  # fmt: skip
+    _enqueue_after_commit([delivery.pk], [])
+    return delivery

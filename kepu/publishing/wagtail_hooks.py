@@ -1,7 +1,10 @@
-"""全媒体发布 in the admin: where each piece went, partner platforms, deliveries, outbox."""
+"""全媒体发布 in the admin: publication plans, where each piece went, partner platforms,
+deliveries, outbox."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -10,6 +13,7 @@ from wagtail.permissions import register_permission_policy
 from kepu.core.wagtail_policy import ScopedIndexView, ScopedObjectMixin, ScopedPermissionPolicy
 from kepu.orgs import permissions as perms
 
+from .admin_views import package_view, plan_view, plans_view, retry_view
 from .models import ChannelPublication, Delivery, OutboundEmail, Partner
 
 register_permission_policy(
@@ -47,6 +51,10 @@ register_permission_policy(
 
 class ScopedEdit(ScopedObjectMixin, generic.EditView):
     pass
+
+
+class ScopedInspect(ScopedObjectMixin, generic.InspectView):
+    scoped_action = "view"
 
 
 class PublicationViewSet(ModelViewSet):
@@ -94,6 +102,7 @@ class DeliveryViewSet(ModelViewSet):
     url_prefix = "publishing/deliveries"
     index_view_class = ScopedIndexView
     inspect_view_enabled = True
+    inspect_view_class = ScopedInspect
     copy_view_enabled = False
     search_backend_name = None
     list_filter = ["status", "event"]
@@ -123,13 +132,37 @@ class OutboxViewSet(ModelViewSet):
     form_fields = ["status"]
 
 
+class PlansMenuItem(MenuItem):
+    def is_shown(self, request):
+        return perms.user_has_permission(request.user, perms.VIEW_DRAFTS)
+
+
 class PublishingGroup(ViewSetGroup):
     menu_label = _("All-media publishing")
     menu_icon = "resubmit"
     menu_order = 180
     items = (PublicationViewSet, PartnerViewSet, DeliveryViewSet, OutboxViewSet)
 
+    def get_submenu_items(self):
+        plans = PlansMenuItem(
+            _("Publication plans"), reverse("publishing_plans"), icon_name="list-ul", order=0
+        )
+        return [plans, *super().get_submenu_items()]
+
 
 @hooks.register("register_admin_viewset")
 def register_publishing():
     return PublishingGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_publishing_urls():
+    return [
+        path("publishing/plans/", plans_view, name="publishing_plans"),
+        path("publishing/plans/<int:content_type_id>/<str:object_id>/", plan_view,
+             name="publishing_plan"),
+        path("publishing/plans/<int:content_type_id>/<str:object_id>/package/<slug:channel>/",
+             package_view, name="publishing_package"),
+        path("publishing/deliveries/<int:pk>/retry/", retry_view,
+             name="publishing_delivery_retry"),
+    ]  # fmt: skip

@@ -22,6 +22,7 @@ from kepu.core.models import TimeStampedModel
 from kepu.orgs import permissions as perms
 
 from . import subjects
+from .locks import ReviewLock
 
 
 class SensitiveTerm(TimeStampedModel):
@@ -65,6 +66,7 @@ class KepuTaskMixin:
     """Shared rules: who may act is decided by the organisation policy at the content's unit."""
 
     required_action = perms.EDIT_CONTENT
+    lock_class = ReviewLock
 
     def may_act(self, obj: Any, user: Any, task_state: Any = None) -> bool:
         unit = subjects.unit_of(obj)
@@ -247,6 +249,11 @@ class ComplianceTask(KepuTaskMixin, Task):
     required_action = perms.PUBLISH_CONTENT
     due_hours = models.PositiveIntegerField(_("time allowed (hours)"), default=24)
     admin_form_fields = [*Task.admin_form_fields, "due_hours"]
+
+    def locked_for_user(self, obj, user):
+        # Whoever signs off decides on the scanned text; a change now would be published
+        # unscanned and unreviewed. To change it, return it for changes.
+        return True
 
     def start(self, workflow_state, user=None):
         from .scanning import scan

@@ -117,3 +117,42 @@ def test_a_draft_page_is_hidden_from_visitors(tree, client):
     draft = ResourceFactory(unit=tree.inst_a, title="草稿", publish=False)
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get("/library/r/99999/").status_code == 404
+
+
+def test_json_feeds_carry_the_same_items_as_atom(library, tree, client):
+    response = client.get("/library/feeds/domain/天文/json/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/feed+json")
+    feed = json.loads(response.content)
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert "/library/feeds/domain/" in feed["feed_url"] and feed["feed_url"].endswith("/json/")
+    titles = [item["title"] for item in feed["items"]]
+    assert sorted(titles) == ["流星雨观测", "黑洞照片是怎么拍的"]
+    atom = client.get("/library/feeds/domain/天文/atom/").content.decode()
+    assert all(t in atom for t in titles)
+    article = next(i for i in feed["items"] if i["title"] == "黑洞照片是怎么拍的")
+    assert article["url"].startswith("http") and article["url"].endswith(
+        library["article"].get_absolute_url()
+    )
+    assert article["id"] and article["date_published"] and article["tags"] == ["天文/天体物理"]
+    assert article["authors"] == [{"name": "王芳"}]
+    assert "content_text" in article or "content_html" in article  # one is required
+
+    unit_feed = json.loads(client.get(f"/library/feeds/unit/{tree.academy.code}/json/").content)
+    assert "量子入门课" in [i["title"] for i in unit_feed["items"]]
+    assert "时间简史导读" not in [i["title"] for i in unit_feed["items"]]
+    assert client.get("/library/feeds/unit/no-such-unit/json/").status_code == 404
+    assert client.get("/library/feeds/domain/不存在/json/").status_code == 404
+
+
+def test_pages_announce_their_feeds(library, tree, client):
+    unit_page = client.get(f"/library/u/{tree.inst_b.code}/").content.decode()
+    for kind, url in (("application/atom+xml", "atom"), ("application/rss+xml", "rss"),
+                      ("application/feed+json", "json")):  # fmt: skip
+        assert (
+            f'<link rel="alternate" type="{kind}" '
+            f'href="/library/feeds/unit/{tree.inst_b.code}/{url}/"' in unit_page
+        )
+    filtered = client.get("/library/", {"domain": "天文"}).content.decode()
+    assert 'type="application/feed+json"' in filtered and "/feeds/domain/" in filtered
+    assert 'type="application/feed+json"' not in client.get("/library/").content.decode()

@@ -1,7 +1,8 @@
 """The editorial loop through the services, end to end: an institute submits an item, the
 branch adopts it, an editor edits it, two domain reviewers approve, it is scheduled, and it
 appears on the unit's library pages, in its feed and in the newsletter outbox — with the
-审核 badge and an audit trail. (The same journey in a browser is still to be written.)"""
+审核 badge and an audit trail. The same journey through the admin in a browser is
+``test_editorial_journey`` in test_editorial_journey_browser.py."""
 
 from datetime import timedelta
 
