@@ -180,6 +180,14 @@ def load_synthetic(n: int, batch: int = 5000) -> float:
     from kepu.orgs.actions import create_unit
     from kepu.orgs.models import Unit
 
+    have = Resource.objects.filter(external_source="synthetic").count()
+    if have:
+        if have != n:
+            raise SystemExit(f"--dir holds {have} synthetic resources, not {n}: use a new one")
+        print("  reusing the rows loaded by an earlier run in --dir")
+        # What the cold rebuild must find: rows whose words were never cut.
+        Resource.objects.update(search_words="", search_words_key="")
+        return 0.0
     units: dict[str, int] = {}
     for parent, children in UNITS.items():
         top = Unit.objects.filter(code=unit_code(parent)).first() or create_unit(
@@ -305,7 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--queries", type=int, default=400)
     ap.add_argument("--workers", type=int, default=2, help="segmenting processes")
-    ap.add_argument("--dir", type=Path, default=None, help="data directory (default: temp)")
+    ap.add_argument(
+        "--dir", type=Path, default=None,
+        help="data directory (default: temp); a later run with the same --docs reuses its rows",
+    )  # fmt: skip
+    ap.add_argument("--load-only", action="store_true", help="stop after loading the rows")
     ap.add_argument("--skip-relevance", action="store_true")
     args = ap.parse_args(argv)
 
@@ -325,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"loading {args.docs} synthetic resources into the database …")
         load_seconds = load_synthetic(args.docs)
         print(f"  {load_seconds:.1f} s")
+        if args.load_only:
+            return 0
         from kepu.library.search import get_index, rebuild_index
 
         print(f"rebuilding the index from the database with {args.workers} workers …")

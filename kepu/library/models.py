@@ -339,3 +339,14 @@ class Lesson(Orderable):
 
     def __str__(self) -> str:
         return self.title
+
+
+def unit_library_resources(unit):
+    """What a unit's sub-site shows from the library: live resources of its subtree and
+    those other units share with the whole tree (reused, not copied), newest first."""
+    return (
+        Resource.objects.filter(live=True)
+        .filter(Q(unit__path__startswith=unit.path) | Q(shared=True))
+        .select_related("unit", "domain__parent")
+        .order_by("-publication_date", "-pk")
+    )

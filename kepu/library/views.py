@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kepu.orgs.models import Unit
 
 from .choices import ResourceKind
-from .models import Resource
+from .models import Resource, unit_library_resources
 from .permissions import get_resource_for_user, visible_resources
 from .search import FILTER_KEYS, InvalidFilter, search_resources
 
@@ -203,11 +202,5 @@ def unit_library(request: HttpRequest, code: str) -> HttpResponse:
     unit = Unit.objects.filter(code=code, is_active=True).first()
     if unit is None:
         raise Http404("no such unit")
-    qs = (
-        Resource.objects.filter(live=True)
-        .filter(Q(unit__path__startswith=unit.path) | Q(shared=True))
-        .select_related("unit", "domain__parent")
-        .order_by("-publication_date", "-pk")
-    )
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = Paginator(unit_library_resources(unit), 20).get_page(request.GET.get("page"))
     return render(request, "library/unit_library.html", {"unit": unit, "page_obj": page})

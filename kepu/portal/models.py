@@ -96,6 +96,9 @@ class UnitHomePage(Page):
             UnitHomePage.objects.live().child_of(self).select_related("unit").order_by("path")
         )
         context["news"] = NewsPage.objects.live().child_of(self).order_by("-date", "-id")[:10]
+        from kepu.library.models import unit_library_resources
+
+        context["resources"] = unit_library_resources(self.unit)[:8]
         context["breadcrumbs"] = (
             UnitHomePage.objects.ancestor_of(self).live().select_related("unit").order_by("depth")
         )

@@ -97,3 +97,19 @@ def test_officer_sets_hostname_in_the_admin(tree, member, client, settings):
     assert ok.status_code == 302
     assert "物理研究所" in client.get("/", HTTP_HOST="iop.kepu.test").content.decode()
     assert client.get(url).context["form"]["hostname"].value() == "iop.kepu.test"
+
+
+def test_sub_site_shows_its_library_and_resources_shared_with_the_tree(tree, client):
+    from kepu.library.actions import share_resource
+    from kepu.library.tests.factories import ResourceFactory
+
+    ResourceFactory(unit=tree.lab, title="超导体为什么没有电阻")  # the subtree's own
+    typhoon = ResourceFactory(unit=tree.other, title="台风来了怎么办")
+    share_resource(typhoon, acting_user=None, shared=True)  # reused elsewhere, not copied
+    ResourceFactory(unit=tree.inst_b, title="星系是怎样形成的")  # a sibling's, not shared
+    ResourceFactory(unit=tree.inst_a, title="尚未发布的草稿", publish=False)
+    html = client.get("/acad/acad-bj/acad-iop/").content.decode()
+    assert "超导体为什么没有电阻" in html and "台风来了怎么办" in html
+    assert "杭州市科协" in html  # a reused resource names the unit it comes from
+    assert "星系是怎样形成的" not in html and "尚未发布的草稿" not in html
+    assert 'type="application/feed+json" href="/library/feeds/unit/acad-iop/json/"' in html
