@@ -150,7 +150,27 @@ def update_resource(
     return resource
 
 
+def review_required(resource: Resource, user: Any) -> Any:
+    """The active review workflow ``user`` must go through to publish ``resource``, or None.
+
+    Nothing reaches the public without passing review: once a workflow applies to
+    resources, only it publishes them (its last approval publishes the reviewed revision,
+    at its scheduled time if it has one). Platform administrators and system jobs
+    (``user`` None: imports from the command line, the demo) publish directly.
+    """
+    if user is None or getattr(user, "is_superuser", False):
+        return None
+    workflow = resource.get_workflow()
+    return workflow if workflow is not None and workflow.active else None
+
+
 def _publish(resource: Resource, revision: Any, acting_user: Any) -> None:
+    workflow = review_required(resource, acting_user)
+    if workflow is not None:
+        raise ValidationError(
+            _("Resources are published through review (“%(workflow)s”): submit it for review.")
+            % {"workflow": workflow.name}
+        )
     revision.publish(user=_actor(acting_user), skip_permission_checks=True)
     record(
         "kepu.library.resource_published",

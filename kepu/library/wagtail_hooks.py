@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -85,7 +85,22 @@ class PublishThroughActionsMixin:
             )
         except PermissionDenied as exc:
             messages.warning(self.request, str(exc) + " " + _("Saved as a draft."))
+            self.action = "edit"  # the success message must not say "published"
+        except ValidationError as exc:
+            messages.warning(self.request, " ".join(exc.messages) + " " + _("Saved as a draft."))
+            self.action = "edit"
         return None
+
+
+@hooks.register("construct_snippet_action_menu")
+def hide_publish_while_review_applies(menu_items, request, context):
+    """No Publish button where only the review workflow may publish (see
+    ``actions.review_required``): editors get "Submit for review" instead."""
+    if context.get("model") is not Resource:
+        return
+    resource = context.get("instance") or Resource(unit_id=None)
+    if actions.review_required(resource, request.user) is not None:
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 
 
 def plan_button(resource: Resource, *, priority: int = 50) -> Button:

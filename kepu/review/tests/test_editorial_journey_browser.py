@@ -112,7 +112,13 @@ def test_editorial_journey(tree, member, browser_page, live_server):
     go_live = timezone.localtime(timezone.now() + timedelta(minutes=30))
     page.locator("[data-side-panel-toggle=status]").click()
     page.locator("[data-a11y-dialog-show=schedule-publishing-dialog]").click()
-    page.fill("#id_go_live_at", go_live.strftime("%Y-%m-%d %H:%M"))
+    # Set by script rather than typed: focusing the field opens the date picker, whose
+    # calendar can cover the dialog's button (and Tab only opens the expiry field's).
+    page.eval_on_selector(
+        "#id_go_live_at",
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }",
+        go_live.strftime("%Y-%m-%d %H:%M"),
+    )
     # the dialog's button saves the whole draft, edits and go-live time together
     page.locator("#schedule-publishing-dialog button.action-save").click()
     page.wait_for_url(f"**/admin/library/resources/edit/{resource.pk}/")
