@@ -512,9 +512,14 @@ class Importer:
                 .select_related("unit")
                 .first()
             )
+        # An officer's rows stay drafts where only the review workflow may publish.
         publish = self.publish and (
             self.acting_user is None
-            or perms.user_has_permission(self.acting_user, perms.PUBLISH_CONTENT, unit)
+            or (
+                perms.user_has_permission(self.acting_user, perms.PUBLISH_CONTENT, unit)
+                and actions.review_required(existing or Resource(unit=unit), self.acting_user)
+                is None
+            )
         )
         if existing is not None and _unchanged(existing, unit, fields, publish):
             self.report.unchanged += 1

@@ -84,3 +84,13 @@ def test_administrators_and_system_jobs_still_publish(tree, office, review_appli
     actions.publish_resource(first, acting_user=admin)
     second = ResourceFactory(unit=tree.branch, title="彗星", body_text=BODY, acting_user=None)
     assert Resource.objects.get(pk=first.pk).live and Resource.objects.get(pk=second.pk).live
+
+
+def test_an_officers_import_stays_draft_under_review(tree, office, review_applies):
+    from kepu.library.importing import Importer, Row
+
+    rows = [Row(1, {"external_id": "x1", "title": "雷电来了怎么办", "body": "远离高处。",
+                    "unit": tree.branch.code})]  # fmt: skip
+    report = Importer(source="up", acting_user=office, publish=True).run(iter(rows))
+    assert not report.errors and report.created == 1 and report.published == 0
+    assert not Resource.objects.get(external_id="x1").live
