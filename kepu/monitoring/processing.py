@@ -31,9 +31,10 @@ from django.utils import timezone
 
 from .indicators import is_rumor_linked
 from .models import Mention, Post, PostError, Story, StoryCursor, WatchEntity
-from .pipeline.dedup import StoryIndex, signature_from_bytes
+from .pipeline.dedup import StoryIndex, shingles_from_bytes, signature_from_bytes
 from .pipeline.mentions import WatchlistMatcher
 from .pipeline.process import process_post
+from .storage import update_posts
 
 logger = logging.getLogger(__name__)
 
@@ -50,48 +51,8 @@ ANALYSIS_FIELDS = [
     "domain",
     "is_rumor_linked",
     "signature",
+    "shingles",
 ]
-STORY_FIELDS = ["story", "story_seq", "processed_at"]
-
-
-def fast_update(objs: Sequence[Post], field_names: Sequence[str]) -> None:
-    """``UPDATE … WHERE id = %s`` for each object through one ``executemany``.
-
-    Django's ``bulk_update`` builds a ``CASE WHEN`` expression per field and row and spent
-    ~90 % of a batch's time compiling it; a prepared statement executed for every row (a
-    pipeline on psycopg 3) costs a small fraction of that.
-    """
-    if not objs:
-        return
-    meta = Post._meta
-    fields = [meta.get_field(name) for name in field_names]
-    qn = connection.ops.quote_name
-    # Table and column names come from the model, never from input.
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
-        qn(meta.db_table), ", ".join(f"{qn(f.column)} = %s" for f in fields), qn("id")
-    )
-    preps = [_prep(f) for f in fields]
-    attnames = [f.attname for f in fields]
-    params = [
-        [prep(getattr(obj, name)) for prep, name in zip(preps, attnames, strict=True)] + [obj.pk]
-        for obj in objs
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def _prep(field):
-    """A cheap value adapter per field: plain Python values go to the driver as they are;
-    JSON and date-times go through Django's own preparation."""
-    from django.db import models
-
-    if isinstance(field, models.JSONField):
-        return lambda v: field.get_db_prep_save(v, connection)
-    if isinstance(field, models.DateTimeField):
-        return lambda v: field.get_db_prep_save(v, connection)
-    if isinstance(field, models.BinaryField):
-        return lambda v: None if v is None else bytes(v)
-    return lambda v: v
 
 
 def story_window() -> int:
@@ -138,23 +99,38 @@ def watchlist() -> tuple[WatchlistMatcher, dict[str, int]]:
     return state.matcher, state.entity_ids or {}
 
 
-def _raw_text(post: Post) -> str:
+@dataclass(slots=True)
+class _Claimed:
+    id: int
+    source_id: int
+    source_item_id: str
+    raw_text: str
+    title: str
+    published_at: object
+
+
+def _raw_text(post: _Claimed) -> str:
     if post.title and post.title not in post.raw_text[: len(post.title) + 20]:
         return f"{post.title}\n{post.raw_text}"
     return post.raw_text
 
 
-def _claim(post_ids: Sequence[int]) -> list[Post]:
-    qs = Post.objects.filter(pk__in=list(post_ids), processed_at__isnull=True).only(
-        "id", "source_id", "source_item_id", "raw_text", "title", "published_at"
-    )
+def _claim(post_ids: Sequence[int]) -> list[_Claimed]:
+    qs = Post.objects.filter(pk__in=list(post_ids), processed_at__isnull=True)
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return list(qs.order_by("id"))
+    rows = qs.order_by("id").values_list(
+        "id", "source_id", "source_item_id", "raw_text", "title", "published_at"
+    )
+    return [_Claimed(*row) for row in rows]
 
 
 def process_batch(post_ids: Sequence[int]) -> int:
-    """Process the still-unprocessed posts among ``post_ids``; return how many it did."""
+    """Process the still-unprocessed posts among ``post_ids``; return how many it did.
+
+    Two writes per batch, each one statement (``storage.update_posts``): the analysis
+    before the story lock is taken, the story fields under it.
+    """
     with transaction.atomic():
         posts = _claim(post_ids)
         if not posts:
@@ -162,12 +138,13 @@ def process_batch(post_ids: Sequence[int]) -> int:
         matcher, entity_ids = watchlist()
         mentions: list[Mention] = []
         errors: list[PostError] = []
-        signatures = []
+        fingerprints: list[tuple | None] = []
+        columns: dict[str, list] = {name: [] for name in ANALYSIS_FIELDS}
         for post in posts:
             try:
                 result = process_post(_raw_text(post), watchlist_matcher=matcher)
             except Exception as exc:  # one bad post must not block its batch
-                logger.exception("monitoring: post %s failed processing", post.pk)
+                logger.exception("monitoring: post %s failed processing", post.id)
                 errors.append(
                     PostError(
                         source_id=post.source_id,
@@ -175,44 +152,66 @@ def process_batch(post_ids: Sequence[int]) -> int:
                         message=f"processing failed: {type(exc).__name__}: {exc}"[:2000],
                     )
                 )
-                post.sentiment = ""
-                signatures.append(None)
+                for name, value in _FAILED.items():
+                    columns[name].append(value)
+                fingerprints.append(None)
                 continue
-            post.text = result.text
-            post.language = result.language
-            post.is_repost = result.is_repost
-            post.keywords = [word for word, _ in result.keywords]
-            post.entities = {
-                "urls": result.urls,
-                "at_mentions": result.at_mentions,
-                "hashtags": result.hashtags,
-            }
             keys = result.mention_keys
-            post.mention_keys = keys
-            post.sentiment_score = round(result.sentiment_score, 4)
-            post.sentiment = result.sentiment_label
-            post.domain = result.domain or ""
-            post.is_rumor_linked = is_rumor_linked(result.text)
-            post.signature = result.signature_bytes
-            signatures.append(result.signature)
+            sentiment = result.sentiment_label
+            row = (
+                result.text,
+                result.language,
+                result.is_repost,
+                [word for word, _ in result.keywords],
+                {
+                    "urls": result.urls,
+                    "at_mentions": result.at_mentions,
+                    "hashtags": result.hashtags,
+                },
+                keys,
+                round(result.sentiment_score, 4),
+                sentiment,
+                result.domain or "",
+                is_rumor_linked(result.text),
+                result.signature_bytes,
+                result.shingles_bytes,
+            )
+            for column, value in zip(columns.values(), row, strict=True):
+                column.append(value)
+            fingerprints.append((result.signature, result.shingles))
             for key in keys:
                 if key in entity_ids:
                     mentions.append(
                         Mention(
-                            post_id=post.pk,
+                            post_id=post.id,
                             entity_id=entity_ids[key],
                             published_at=post.published_at,
-                            sentiment=post.sentiment,
+                            sentiment=sentiment,
                         )
                     )
-        fast_update(posts, ANALYSIS_FIELDS)
+        ids = [post.id for post in posts]
+        update_posts(ids, columns)
         if mentions:
             Mention.objects.bulk_create(mentions, ignore_conflicts=True)
         if errors:
             PostError.objects.bulk_create(errors)
-        _assign_stories(posts, signatures)
-        fast_update(posts, STORY_FIELDS)
+        story_ids, seqs, now = _assign_stories(posts, fingerprints)
+        update_posts(ids, {"story": story_ids, "story_seq": seqs, "processed_at": [now] * len(ids)})
     return len(posts)
+
+
+#: What a post that failed processing is stored with (it still gets a story of its own).
+_FAILED = dict.fromkeys(ANALYSIS_FIELDS) | {
+    "text": "",
+    "language": "",
+    "is_repost": False,
+    "keywords": [],
+    "entities": {},
+    "mention_keys": [],
+    "sentiment": "",
+    "domain": "",
+    "is_rumor_linked": False,
+}
 
 
 def _catch_up(state: _WorkerState, last_seq: int) -> None:
@@ -225,19 +224,25 @@ def _catch_up(state: _WorkerState, last_seq: int) -> None:
             Post.objects.filter(story_seq__gt=state.seen_seq, story_seq__lte=last_seq)
             .exclude(signature=None)
             .order_by("story_seq")
-            .values_list("id", "story_id", "signature")
+            .values_list("id", "story_id", "signature", "shingles")
             .iterator(chunk_size=5000)
         )
-        for post_id, story_id, sig in rows:
+        for post_id, story_id, sig, shingles in rows:
             if story_id is not None:
-                state.index.add(post_id, signature_from_bytes(bytes(sig)), story_id=story_id)
+                state.index.add(
+                    post_id,
+                    signature_from_bytes(bytes(sig)),
+                    story_id=story_id,
+                    shingles=shingles_from_bytes(shingles),
+                )
         state.seen_seq = last_seq
     if len(state.index) > 2 * window:
         state.index.prune(window)
 
 
-def _assign_stories(posts: list[Post], signatures: list) -> None:
-    """Group ``posts`` into stories under the story lock (held until the commit)."""
+def _assign_stories(posts: list[_Claimed], fingerprints: list) -> tuple[list, list, object]:
+    """Group ``posts`` into stories under the story lock (held until the commit); return
+    their story ids, sequence numbers and the processing time."""
     StoryCursor.objects.get_or_create(pk=1)
     cursor = StoryCursor.objects.select_for_update().get(pk=1)
     state = _local()
@@ -256,8 +261,10 @@ def _assign_stories(posts: list[Post], signatures: list) -> None:
     created: set[int] = set()
     seq = cursor.last_seq
     now = timezone.now()
-    for post, sig in zip(posts, signatures, strict=True):
-        story_id = new_story_id() if sig is None else index.add(post.pk, sig)
+    story_ids: list[int] = []
+    seqs: list[int] = []
+    for post, fp in zip(posts, fingerprints, strict=True):
+        story_id = new_story_id() if fp is None else index.add(post.id, fp[0], shingles=fp[1])
         if story_id > cursor.last_story_id and story_id not in created:
             created.add(story_id)
             new_stories.append(
@@ -268,14 +275,14 @@ def _assign_stories(posts: list[Post], signatures: list) -> None:
                 )
             )
         seq += 1
-        post.story_id = story_id
-        post.story_seq = seq
-        post.processed_at = now
+        story_ids.append(story_id)
+        seqs.append(seq)
     Story.objects.bulk_create(new_stories)
     cursor.last_seq = seq
     cursor.last_story_id = next_story
     cursor.save(update_fields=["last_seq", "last_story_id"])
     state.seen_seq = seq
+    return story_ids, seqs, now
 
 
 def unprocessed_ids(source_id: int | None = None, limit: int = BATCH_SIZE) -> list[int]:
