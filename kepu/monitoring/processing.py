@@ -34,7 +34,7 @@ from .models import Mention, Post, PostError, Story, StoryCursor, WatchEntity
 from .pipeline.dedup import StoryIndex, shingles_from_bytes, signature_from_bytes
 from .pipeline.mentions import WatchlistMatcher
 from .pipeline.process import process_post
-from .storage import update_posts
+from .storage import insert_stories, update_posts
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +128,10 @@ def _claim(post_ids: Sequence[int]) -> list[_Claimed]:
 def process_batch(post_ids: Sequence[int]) -> int:
     """Process the still-unprocessed posts among ``post_ids``; return how many it did.
 
-    Two writes per batch, each one statement (``storage.update_posts``): the analysis
-    before the story lock is taken, the story fields under it.
+    The analysis runs before the story lock is taken; the results and the stories go
+    out under it in one statement (``storage.update_posts``): writing them separately
+    would shorten the lock but make PostgreSQL write every row (and its six indexes)
+    twice, which cost more than the lock did.
     """
     with transaction.atomic():
         posts = _claim(post_ids)
@@ -190,13 +192,13 @@ def process_batch(post_ids: Sequence[int]) -> int:
                         )
                     )
         ids = [post.id for post in posts]
-        update_posts(ids, columns)
         if mentions:
             Mention.objects.bulk_create(mentions, ignore_conflicts=True)
         if errors:
             PostError.objects.bulk_create(errors)
         story_ids, seqs, now = _assign_stories(posts, fingerprints)
-        update_posts(ids, {"story": story_ids, "story_seq": seqs, "processed_at": [now] * len(ids)})
+        columns.update(story=story_ids, story_seq=seqs, processed_at=[now] * len(ids))
+        update_posts(ids, columns)
     return len(posts)
 
 
@@ -277,7 +279,7 @@ def _assign_stories(posts: list[_Claimed], fingerprints: list) -> tuple[list, li
         seq += 1
         story_ids.append(story_id)
         seqs.append(seq)
-    Story.objects.bulk_create(new_stories)
+    insert_stories(new_stories)
     cursor.last_seq = seq
     cursor.last_story_id = next_story
     cursor.save(update_fields=["last_seq", "last_story_id"])
