@@ -330,11 +330,15 @@ def test_spike_rule_alerts_once_with_evidence_and_rate_limited(
     # the same spike evaluated again, ten minutes later: no second alert
     with django_capture_on_commit_callbacks(execute=True):
         assert analytics.evaluate_alert_rules(now=now + timedelta(minutes=10)) == 0
-    # a new spike an hour later is a new alert once the cooldown has passed
-    actions.ingest_items(source, _spike_items(now + timedelta(hours=3), prefix="later-"))
+    # new evidence within the cooldown is held back (rate limit) …
+    later = now + timedelta(minutes=40)
+    actions.ingest_items(source, _spike_items(later, prefix="later-"))
     drain()
-    assert analytics.evaluate_alert_rules(now=now + timedelta(minutes=30)) == 0  # cooldown
-    assert Alert.objects.filter(rule=rule).count() == 1
+    assert analytics.evaluate_alert_rules(now=later) == 0
+    # … and alerts once the cooldown has passed (the rate limit counts real time)
+    Alert.objects.filter(rule=rule).update(created_at=timezone.now() - timedelta(minutes=61))
+    assert analytics.evaluate_alert_rules(now=later) == 1
+    assert Alert.objects.filter(rule=rule).count() == 2
 
 
 def test_the_periodic_job_evaluates_rules(tree):
