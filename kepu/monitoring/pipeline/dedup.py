@@ -23,14 +23,15 @@ at the same miss rate for copies, 4-shingles let through a third of the template
 siblings 3-shingles did).
 
 Why our own numpy implementation instead of ``datasketch``: datasketch hashes each
-shingle in Python (``sha1`` per shingle), many times slower per post. Here shingles are
-packed exactly into 63-bit integers straight from UTF-32 code points (three 21-bit code
-points), mixed once to 32 bits, and the 128 hash functions are one vectorised
+shingle in Python (``sha1`` per shingle), many times slower per post. Here a 4-shingle is
+four 16-bit character units read as one 64-bit integer (a strided view, no copying per
+shingle), mixed once to 32 bits, and the 128 hash functions are one vectorised
 multiplication by odd constants modulo 2³² (each a permutation of the hash values).
 
 Signatures are deterministic across processes (fixed seed, no ``hash()``), so the
-Django layer can store ``signature_to_bytes(sig)`` per post and rebuild the index after
-a restart with :meth:`StoryIndex.from_records` — no raw text needed.
+Django layer can store ``signature_to_bytes(sig)`` and ``shingles_to_bytes(ids)`` per
+post and rebuild the index after a restart with :meth:`StoryIndex.from_records` — no raw
+text needed.
 """
 
 from __future__ import annotations
@@ -63,41 +64,51 @@ _A = (_rng.integers(0, 2**31, size=NUM_PERM, dtype=np.uint32) * np.uint32(2) + n
 _EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
 _MIX32 = np.uint32(0x45D9F3B)
-_S16, _S21, _S32, _S42 = np.uint32(16), np.uint64(21), np.uint64(32), np.uint64(42)
+_S16, _S16_64, _S32 = np.uint32(16), np.uint64(16), np.uint64(32)
 MAX_CORE_CHARS = 2000
 
 
 def shingle_ids(core: str, k: int = SHINGLE) -> np.ndarray:
-    """Character k-shingles (1 ≤ k ≤ 6) of ``core`` as sorted, distinct uint32 hashes.
+    """Character k-shingles (1 ≤ k ≤ 4) of ``core`` as sorted, distinct uint32 hashes.
 
-    The first three code points of a shingle are packed exactly into a 63-bit integer
-    (three 21-bit code points); each further one is folded in by a multiply-xor step.
-    The result is reduced to 32 bits by the top half of a Fibonacci multiplication and a
-    32-bit avalanche step. Texts shorter than ``k`` become one shingle of the whole text.
-    Only the first ``MAX_CORE_CHARS`` characters count: enough to tell copies apart,
-    and an enormous post costs no more than a long one.
+    Each character becomes one 16-bit unit — its code point, or for the rare character
+    outside the Basic Multilingual Plane (CJK Extension B …) a value folded into the
+    surrogate range, which no real character uses — so that a 4-shingle is exactly one
+    64-bit integer: an overlapping strided view of the units, no arithmetic. It is reduced
+    to 32 bits by the top half of a Fibonacci multiplication and a 32-bit avalanche step.
+    Texts shorter than ``k`` become one shingle of the whole text. Only the first
+    ``MAX_CORE_CHARS`` characters count: enough to tell copies apart, and an enormous post
+    costs no more than a long one.
     """
     if not core:
         return np.empty(0, dtype=np.uint32)
     cps = np.frombuffer(core[:MAX_CORE_CHARS].encode("utf-32-le"), dtype=np.uint32)
-    cps = cps.astype(np.uint64)
-    n = cps.shape[0]
+    if int(cps.max()) > 0xFFFF:
+        cps = np.where(cps > 0xFFFF, 0xD800 + (cps & 0x7FF), cps)
+    units = cps.astype("<u2")
+    n = units.shape[0]
     if n < k:
         ids = np.zeros(1, dtype=np.uint64)
-        for cp in cps:
-            ids = (ids << _S21) | cp
+        for unit in units.astype(np.uint64):
+            ids = (ids << _S16_64) | unit
+    elif k == 4:
+        ids = np.ndarray((n - 3,), dtype="<u8", buffer=units, strides=(2,)).astype(np.uint64)
     else:
         m = n - k + 1
-        ids = cps[:m].copy()
-        for j in range(1, min(k, 3)):
-            ids = (ids << _S21) | cps[j : j + m]
-        for j in range(3, k):
-            ids = (ids * _GOLD) ^ cps[j : j + m]
+        ids = units[:m].astype(np.uint64)
+        for j in range(1, k):
+            ids = (ids << _S16_64) | units[j : j + m]
     x = ((ids * _GOLD) >> _S32).astype(np.uint32)
     x ^= x >> _S16
     x *= _MIX32
     x ^= x >> _S16
-    return np.unique(x)
+    x.sort()
+    if x.size > 1:
+        keep = np.empty(x.size, dtype=bool)
+        keep[0] = True
+        np.not_equal(x[1:], x[:-1], out=keep[1:])
+        x = x[keep]
+    return x
 
 
 def minhash(ids: np.ndarray) -> np.ndarray:
