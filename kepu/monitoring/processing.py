@@ -37,7 +37,7 @@ from .models import Mention, Post, PostError, Story, StoryCursor, WatchEntity
 from .pipeline.dedup import StoryIndex, shingles_from_bytes, signature_from_bytes
 from .pipeline.mentions import WatchlistMatcher
 from .pipeline.process import process_post
-from .storage import insert_stories, update_posts
+from .storage import apply_update, insert_stories, stage_update
 
 logger = logging.getLogger(__name__)
 
@@ -131,9 +131,10 @@ def _claim(post_ids: Sequence[int]) -> list[_Claimed]:
 def process_batch(post_ids: Sequence[int]) -> int:
     """Process the still-unprocessed posts among ``post_ids``; return how many it did.
 
-    The analysis runs before the story lock is taken; the results and the stories go
-    out under it in one statement (``storage.update_posts``): writing them separately
-    would shorten the lock but make PostgreSQL write every row (and its six indexes)
+    The analysis runs before the story lock is taken, and its results are staged then
+    (``storage.stage_update``: on PostgreSQL a ``COPY`` into a temporary table); under the
+    lock one ``UPDATE`` writes them with the story fields. Two ``UPDATE``s would shorten
+    the lock a little more but make PostgreSQL write every row (and its six indexes)
     twice, which cost more than the lock did.
     """
     with transaction.atomic():
@@ -199,9 +200,11 @@ def process_batch(post_ids: Sequence[int]) -> int:
             Mention.objects.bulk_create(mentions, ignore_conflicts=True)
         if errors:
             PostError.objects.bulk_create(errors)
+        staged = stage_update(ids, columns)  # the bulk of the write, before the lock
         story_ids, seqs, now, to_index = _assign_stories(posts, fingerprints)
-        columns.update(story=story_ids, story_seq=seqs, processed_at=[now] * len(ids))
-        update_posts(ids, columns)
+        apply_update(
+            staged, {"story": story_ids, "story_seq": seqs, "processed_at": [now] * len(ids)}
+        )
     # Committed: only now does this worker's index learn the batch (and what other workers
     # grouped meanwhile). A batch that failed leaves the index as it was.
     _index_committed(to_index)

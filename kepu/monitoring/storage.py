@@ -21,8 +21,11 @@ parameters.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -173,17 +176,59 @@ def pending_ids(source_id: int, keys: Sequence[str]) -> list[int]:
 # ------------------------------------------------------------------------------ updates
 
 
+@dataclass
+class StagedUpdate:
+    """Values for a set of posts, handed to the database ahead of the ``UPDATE`` (see
+    :func:`stage_update`)."""
+
+    ids: list[int]
+    values: dict[str, Sequence[Any]]
+    stage: str | None = None  # PostgreSQL: the temporary table holding them …
+    token: int = 0  # … under this token (several may be staged in one transaction)
+
+
 def update_posts(ids: Sequence[int], values: dict[str, Sequence[Any]]) -> None:
     """Set ``values[field][i]`` on the post ``ids[i]`` for every field: on PostgreSQL one
     ``COPY`` into a temporary table and one ``UPDATE … FROM`` it (psycopg formats COPY
     rows in C; array parameters it would format in Python), one ``executemany`` elsewhere."""
+    apply_update(stage_update(ids, values))
+
+
+def stage_update(ids: Sequence[int], values: dict[str, Sequence[Any]]) -> StagedUpdate:
+    """First half of :func:`update_posts`: on PostgreSQL, ``COPY`` the values into a
+    temporary table now (the client-side work), so that :func:`apply_update` — run later,
+    under a lock — only has the ``UPDATE`` left."""
+    staged = StagedUpdate(list(ids), dict(values))
+    if ids and _is_postgres():
+        staged.token = next(_tokens)
+        staged.stage = _copy_stage(staged.ids, staged.values, staged.token)
+    return staged
+
+
+def apply_update(staged: StagedUpdate, more: dict[str, Sequence[Any]] | None = None) -> None:
+    """Write a staged update, plus ``more`` columns for the same posts, in one statement."""
+    more = more or {}
+    ids = staged.ids
     if not ids:
         return
     table = _qn(Post._meta.db_table)
-    fields = [_field(name) for name in values]
-    if _is_postgres():
-        _update_postgres(table, fields, ids, values)
+    if staged.stage is not None:
+        sets = [f"{_qn(_field(n).column)} = s.{_qn(_field(n).column)}" for n in staged.values]
+        join = ""
+        if more:
+            extra = _copy_stage(ids, more, staged.token)
+            sets += [f"{_qn(_field(n).column)} = t.{_qn(_field(n).column)}" for n in more]
+            join = f" JOIN {extra} AS t ON t.token = s.token AND t.pk = s.pk"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {', '.join(sets)} "  # noqa: S608
+                f"FROM {staged.stage} AS s{join} "
+                f"WHERE s.token = %s AND {table}.{_qn('id')} = s.pk",
+                [staged.token],
+            )
         return
+    values = {**staged.values, **more}
+    fields = [_field(name) for name in values]
     preps = [_prep(f) for f in fields]
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
         table, ", ".join(f"{_qn(f.column)} = %s" for f in fields), _qn("id")
@@ -203,10 +248,16 @@ def _column_type(field: models.Field) -> str:
     return field.db_type(connection)
 
 
-def _update_postgres(table, fields, ids, values) -> None:
-    # One staging table per set of columns, created once per connection.
+_tokens = itertools.count(1)
+
+
+def _copy_stage(ids: Sequence[int], values: dict[str, Sequence[Any]], token: int) -> str:
+    """``COPY`` ``(token, pk, values…)`` rows into a temporary table (one per set of
+    columns, created once per connection, emptied at commit); returns its quoted name."""
+    fields = [_field(name) for name in values]
     names = [f.column for f in fields]
-    stage = _qn("kepu_post_upd_" + "_".join(sorted(names))[:40].replace(" ", ""))
+    digest = hashlib.blake2s("|".join(names).encode(), digest_size=6).hexdigest()
+    stage = _qn(f"kepu_post_stage_{digest}")
     adapters = [
         (lambda v: json.dumps(v, ensure_ascii=False))
         if isinstance(f, models.JSONField)
@@ -218,22 +269,21 @@ def _update_postgres(table, fields, ids, values) -> None:
     columns = list(values.values())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (pk bigint, "
-            + ", ".join(f"{_qn(f.column)} {_column_type(f)}" for f in fields)
-            + ") ON COMMIT DELETE ROWS"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (token bigint, pk bigint, "
+            + "".join(f"{_qn(f.column)} {_column_type(f)}, " for f in fields)
+            + "PRIMARY KEY (token, pk)) ON COMMIT DELETE ROWS"
         )
-        cursor.execute(f"TRUNCATE {stage}")
         quoted = ", ".join(_qn(n) for n in names)
-        with cursor.cursor.copy(f"COPY {stage} (pk, {quoted}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {stage} (token, pk, {quoted}) FROM STDIN") as copy:
             for i, pk in enumerate(ids):
                 copy.write_row(
-                    [pk, *(adapt(col[i]) for adapt, col in zip(adapters, columns, strict=True))]
+                    [
+                        token,
+                        pk,
+                        *(adapt(col[i]) for adapt, col in zip(adapters, columns, strict=True)),
+                    ]
                 )
-        cursor.execute(
-            f"UPDATE {table} SET "  # noqa: S608
-            + ", ".join(f"{_qn(n)} = s.{_qn(n)}" for n in names)
-            + f" FROM {stage} AS s WHERE {table}.{_qn('id')} = s.pk"
-        )
+    return stage
 
 
 def _prep(field: models.Field):
