@@ -16,7 +16,9 @@ workers share the machine's cores, as they would in production.
 
 ``raw_segment_posts_per_s`` is plain ``jieba.lcut`` (precise mode) on the same posts in the
 same run — on a sample of ``--jieba-sample`` of them (default all up to 20,000) so that a
-10⁶ run does not spend an hour in jieba. ``peak_rss_mb`` is the largest peak resident set
+10⁶ run does not spend an hour in jieba — measured before the pipeline runs (``ratio`` uses
+it) and again after it (``raw_segment_after_posts_per_s``), so that a change in the
+machine's load during the run shows. ``peak_rss_mb`` is the largest peak resident set
 (VmHWM) of the worker processes; ``ingest_rss_mb`` that of this process, which holds the
 generated posts. ``dup_precision``/``dup_recall`` compare the stored story ids with the
 generator's ground truth (pairwise). Copies reach back at most ``--max-lag`` posts
@@ -170,6 +172,12 @@ def main() -> None:
                 w.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 w.kill()
+    # The same jieba measurement again, now that the workers are gone: on a shared machine
+    # the load moves during a run, and the two figures show how much.
+    t = time.perf_counter()
+    for text in sample:
+        jieba.lcut(text)
+    raw_after = len(sample) / (time.perf_counter() - t)
     stored = Post.objects.filter(source=source).count()
     labels = dict(Post.objects.filter(source=source).values_list("source_item_id", "story_id"))
     pred = {int(k): v for k, v in labels.items()}
@@ -182,6 +190,7 @@ def main() -> None:
         "posts_per_s": round(args.posts / elapsed, 1),
         "raw_segment_posts_per_s": round(raw_rate, 1),
         "ratio": round(args.posts / elapsed / raw_rate, 3),
+        "raw_segment_after_posts_per_s": round(raw_after, 1),
         "seconds": round(elapsed, 1),
         "ingest_seconds": round(t_ingested, 1),
         "peak_rss_mb": round(peak, 1),

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from kepu.audit.actions import record, register_audit_actions
 from kepu.orgs import permissions as perms
 
+from . import storage
 from .choices import AlertStatus, SourceKind, SourceTransport
 from .models import Alert, AlertRule, Post, PostError, Source, WatchEntity
 from .processing import BATCH_SIZE, chunks
@@ -224,7 +225,7 @@ def ingest_items(
     _check(acting_user, source.unit)
     now = timezone.now()
     result = IngestResult()
-    rows: dict[str, Post] = {}
+    rows: dict[str, dict] = {}
     for n, raw in enumerate(items, start=1):
         result.received += 1
         if isinstance(raw, ItemError):
@@ -242,26 +243,16 @@ def ingest_items(
                 ItemError(ref, _("duplicate id in this batch; the first copy was kept"))
             )
             continue
-        rows[fields_["source_item_id"]] = Post(source=source, **fields_)
+        rows[fields_["source_item_id"]] = fields_
     with transaction.atomic():
-        ids = list(rows)
-        existing: set[str] = set()
-        for part in chunks(ids, 2000):
-            existing.update(
-                Post.objects.filter(source=source, source_item_id__in=part).values_list(
-                    "source_item_id", flat=True
-                )
-            )
-        new = [post for key, post in rows.items() if key not in existing]
-        Post.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-        result.existing = len(existing)
-        result.created = len(new)
-        for part in chunks(ids, 2000):
-            result.post_ids.extend(
-                Post.objects.filter(
-                    source=source, source_item_id__in=part, processed_at__isnull=True
-                ).values_list("id", flat=True)
-            )
+        created = storage.insert_posts(source.pk, list(rows.values()), now)
+        result.created = len(created)
+        result.existing = len(rows) - len(created)
+        if result.existing:
+            # Re-ingest: queue again what is stored but not processed yet.
+            result.post_ids = storage.pending_ids(source.pk, list(rows))
+        else:
+            result.post_ids = created
         if result.errors:
             log_errors(source, result.errors)
         Source.objects.filter(pk=source.pk).update(

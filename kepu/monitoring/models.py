@@ -141,7 +141,8 @@ class Post(models.Model):
     )
     domain = models.CharField(_("domain"), max_length=30, blank=True)
     is_rumor_linked = models.BooleanField(_("rumor-linked"), default=False)
-    signature = models.BinaryField(null=True, blank=True)
+    signature = models.BinaryField(null=True, blank=True)  # MinHash, see pipeline/dedup.py
+    shingles = models.BinaryField(null=True, blank=True)  # its shingle hashes, ditto
     story = models.ForeignKey(
         Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
     )

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from kepu.orgs import permissions as perms
 
 from . import actions, analytics, export
-from .models import Source
+from .choices import AlertStatus
+from .models import Alert, Source
 from .sources import TARGET_FIELDS, detect_columns, guess_mapping, parse_upload, upload_format
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -249,6 +250,24 @@ def fetch_page_view(request, pk: int):
             messages.success(request, _("The page was stored as a post."))
         return redirect("monitoring_source_health", pk=source.pk)
     return TemplateResponse(request, "monitoring/fetch_page.html", {"source": source, "form": form})
+
+
+def get_alert_for_user(user, pk: int, action: str = perms.VIEW_STATS) -> Alert:
+    alert = get_object_or_404(Alert.objects.select_related("unit", "rule"), pk=pk)
+    if not perms.user_has_permission(user, action, alert.unit):
+        raise PermissionDenied(perms.explain(user, action, alert.unit))
+    return alert
+
+
+def acknowledge_alert_view(request, pk: int):
+    """GET: confirm; POST: acknowledge (``actions.acknowledge_alert``, audited)."""
+    alert = get_alert_for_user(request.user, pk, perms.MANAGE_MONITORING)
+    if request.method == "POST":
+        if alert.status != AlertStatus.ACKNOWLEDGED:
+            actions.acknowledge_alert(alert, acting_user=request.user)
+            messages.success(request, _("Alert acknowledged: %(title)s") % {"title": alert.title})
+        return redirect("monitoring_alert:index")
+    return TemplateResponse(request, "monitoring/alert_acknowledge.html", {"alert": alert})
 
 
 def chart_json(data) -> str:

@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import ListingButton
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permissions import register_permission_policy
 
 from kepu.core.wagtail_policy import (
@@ -19,6 +19,7 @@ from kepu.core.wagtail_policy import (
 from kepu.orgs import permissions as perms
 
 from . import actions, views
+from .choices import AlertStatus
 from .models import Alert, AlertRule, Source, WatchEntity
 
 MANAGE = {"view": perms.VIEW_STATS, "add": perms.MANAGE_MONITORING,
@@ -188,9 +189,59 @@ class AlertRuleViewSet(ModelViewSet):
     ]  # fmt: skip
 
 
+def _may_acknowledge(user, alert) -> bool:
+    return alert.status != AlertStatus.ACKNOWLEDGED and perms.user_has_permission(
+        user, perms.MANAGE_MONITORING, alert.unit
+    )
+
+
 class AlertIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("rule", "unit")
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if _may_acknowledge(self.request.user, instance):
+            buttons.append(
+                ListingButton(
+                    _("Acknowledge"),
+                    url=reverse("monitoring_alert_acknowledge", args=[instance.pk]),
+                    icon_name="check",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class AlertInspectView(ScopedObjectMixin, generic.InspectView):
+    scoped_action = "view"
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if _may_acknowledge(self.request.user, self.object):
+            buttons.append(
+                HeaderButton(
+                    _("Acknowledge"),
+                    url=reverse("monitoring_alert_acknowledge", args=[self.object.pk]),
+                    icon_name="check",
+                )
+            )
+        return buttons
+
+
+class AlertEditView(ScopedObjectMixin, ActionFormMixin, generic.EditView):
+    """Status changes go through ``actions.acknowledge_alert`` (audited); an alert is not
+    set back to new."""
+
+    def save_instance(self):
+        alert = Alert.objects.get(pk=self.object.pk)
+        if (
+            self.form.cleaned_data["status"] == AlertStatus.ACKNOWLEDGED
+            and alert.status != AlertStatus.ACKNOWLEDGED
+        ):
+            return actions.acknowledge_alert(alert, acting_user=self.request.user)
+        return alert
 
 
 class AlertViewSet(ModelViewSet):
@@ -200,6 +251,8 @@ class AlertViewSet(ModelViewSet):
     name = "monitoring_alert"
     url_prefix = "monitoring/alerts"
     index_view_class = AlertIndexView
+    inspect_view_class = AlertInspectView
+    edit_view_class = AlertEditView
     inspect_view_enabled = True
     add_view_enabled = False
     copy_view_enabled = False
@@ -242,6 +295,11 @@ def register_monitoring_urls():
             name="monitoring_source_health",
         ),
         path("monitoring/sources/<int:pk>/upload/", views.upload_view, name="monitoring_upload"),
+        path(
+            "monitoring/alerts/<int:pk>/acknowledge/",
+            views.acknowledge_alert_view,
+            name="monitoring_alert_acknowledge",
+        ),
         path(
             "monitoring/sources/<int:pk>/fetch/",
             views.fetch_page_view,

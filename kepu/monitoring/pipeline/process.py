@@ -5,8 +5,8 @@ each expensive step once — one fold (OpenCC + NFKC), one rjieba cut, one MinHa
 hands the same normalized text and tokens to every analyser, so the whole thing costs a
 fraction of a plain ``jieba.lcut`` of the same post. Stateful parts (the story index,
 burst counters, the watch-list automaton) stay outside: the caller builds the
-``WatchlistMatcher`` once per watch-list version and feeds ``signature`` to its
-``StoryIndex``.
+``WatchlistMatcher`` once per watch-list version and feeds ``signature`` and
+``shingles`` to its ``StoryIndex``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .dedup import signature as minhash_signature
-from .dedup import signature_to_bytes
+from .dedup import fingerprint, shingles_to_bytes, signature_to_bytes
 from .domain import classify_domain
 from .keywords import DEFAULT_TOP_K, extract_keywords
 from .mentions import Mention, WatchlistMatcher
@@ -50,10 +49,15 @@ class ProcessedPost:
     domain: str | None
     domain_scores: dict[str, int]
     signature: np.ndarray = field(repr=False)
+    shingles: np.ndarray = field(repr=False)  # sorted shingle hashes, for exact Jaccard
 
     @property
     def signature_bytes(self) -> bytes:
         return signature_to_bytes(self.signature)
+
+    @property
+    def shingles_bytes(self) -> bytes:
+        return shingles_to_bytes(self.shingles)
 
     @property
     def mention_keys(self) -> list[str]:
@@ -77,6 +81,7 @@ def process_post(
     sentiment = score_tokens(raw_tokens)
     domain = classify_domain(post.body)
     mentions = watchlist_matcher.find(post.text) if watchlist_matcher is not None else []
+    sig, shingles = fingerprint(post.core)
     return ProcessedPost(
         text=post.text,
         body=post.body,
@@ -95,7 +100,8 @@ def process_post(
         sentiment_label=sentiment.label,
         domain=domain.slug,
         domain_scores=domain.scores,
-        signature=minhash_signature(post.core),
+        signature=sig,
+        shingles=shingles,
     )
 
 

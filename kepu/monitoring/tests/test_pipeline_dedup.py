@@ -9,6 +9,11 @@ import numpy as np
 from kepu.monitoring.pipeline.dedup import (
     SIGNATURE_BYTES,
     StoryIndex,
+    fingerprint,
+    jaccard,
+    shingle_ids,
+    shingles_from_bytes,
+    shingles_to_bytes,
     signature,
     signature_from_bytes,
     signature_to_bytes,
@@ -123,12 +128,49 @@ def test_pairwise_precision_recall():
     assert abs(p - 2 / 6) < 1e-9 and r == 1.0
 
 
+def fp(text):
+    return fingerprint(clean_post(text).core)
+
+
+def test_shingles_are_sorted_distinct_and_fold_rare_characters_consistently():
+    ids = shingle_ids("科普科普科普科普")
+    assert ids.tolist() == sorted(set(ids.tolist())) and len(ids) == 2  # 科普科普, 普科普科
+    rare = "𠮷野家的牛肉饭在北京开了新店，排队的人很多。"
+    assert np.array_equal(shingle_ids(rare), shingle_ids(rare))
+    plain = rare.replace("𠮷", "吉")
+    shared = jaccard(shingle_ids(rare), shingle_ids(plain))
+    assert 0.7 < shared < 1.0  # only the shingles over the rare character differ
+    assert jaccard(shingle_ids(A), shingle_ids(A)) == 1.0
+    assert shingles_from_bytes(shingles_to_bytes(shingle_ids(A))).tolist() == list(shingle_ids(A))
+
+
+def test_exact_jaccard_decides_over_the_estimate():
+    index = StoryIndex()
+    sig_a, sh_a = fp(A)
+    first = index.add("a", sig_a, shingles=sh_a)
+    # the same signature with a disjoint shingle set: LSH proposes it, the check refuses
+    _, sh_b = fp(B)
+    assert index.query(sig_a, shingles=sh_b) is None
+    assert index.add("b", sig_a, shingles=sh_b) != first
+    # a real copy passes both
+    assert index.add("c", *fp("转发微博：" + A)[:1], shingles=fp("转发微博：" + A)[1]) == first
+    # without shingles (posts stored before they were kept) the estimate decides
+    assert index.query(sig_a).story_id == first
+    rebuilt = StoryIndex.from_records(index.records())
+    _, sh_other = fp("一条与其他内容都无关的全新微博，讲的是植物园里的昆虫夜观活动。")
+    assert rebuilt.query(sig_a, shingles=sh_other) is None
+    assert rebuilt.query(sig_a, shingles=sh_a).story_id == first
+
+
 def test_generated_corpus_dedup_quality():
     posts = posts_gen.generate_posts(3000, seed=7)
     assert 0.25 < sum(p.kind != "original" for p in posts) / len(posts) < 0.35
     assert all(60 <= len(p.text) <= 200 for p in posts)
     index = StoryIndex()
-    pred = {p.id: index.add(p.id, sig(p.text)) for p in posts}
+    pred = {}
+    for p in posts:
+        signature_, shingles = fp(p.text)
+        pred[p.id] = index.add(p.id, signature_, shingles=shingles)
     precision, recall = posts_gen.pairwise_precision_recall(pred, posts_gen.true_groups(posts))
     assert precision >= 0.95
     assert recall >= 0.95

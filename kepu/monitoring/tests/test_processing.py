@@ -1,0 +1,61 @@
+"""Story assignment across workers: what another worker grouped while this one was
+analysing its batch is settled under the story lock, exactly as one shared index would."""
+
+import pytest
+
+from kepu.monitoring import actions, processing
+from kepu.monitoring.models import Post, Story
+
+from .factories import SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+ORIGINAL = (
+    "国家天文台今天发布消息：利用中国天眼FAST，研究团队新发现了一批毫秒脉冲星，"
+    "相关成果已于近日在线发表。专家表示，这对引力波探测具有重要意义。"
+)
+OTHER = "合肥物质科学研究院全超导托卡马克装置实现了一千秒的长脉冲高约束模运行，创造了新的世界纪录。"
+
+
+def test_a_copy_joins_the_story_another_worker_grouped_meanwhile(tree, monkeypatch):
+    source = SourceFactory(unit=tree.inst_a)
+    actions.ingest_items(
+        source,
+        [
+            {"id": "b-original", "text": ORIGINAL},
+            {"id": "a-copy", "text": "转发微博：" + ORIGINAL},
+            {"id": "a-other", "text": OTHER},
+            {"id": "a-later", "text": "转：" + ORIGINAL + " #天文#"},
+        ],
+        enqueue=False,
+    )
+    ids = dict(Post.objects.values_list("source_item_id", "id"))
+    worker_a = processing._WorkerState()
+    worker_b = processing._WorkerState()
+    real_catch_up = processing._catch_up
+    interleaved = []
+
+    def catch_up(state, last_seq):
+        real_catch_up(state, last_seq)
+        if state is worker_a and not interleaved:
+            # worker B groups the original after A looked for matches, before A's lock
+            interleaved.append(True)
+            processing._state.value = worker_b
+            assert processing.process_batch([ids["b-original"]]) == 1
+            processing._state.value = worker_a
+
+    monkeypatch.setattr(processing, "_catch_up", catch_up)
+    processing._state.value = worker_a
+    assert processing.process_batch([ids["a-copy"], ids["a-other"]]) == 2
+    assert interleaved
+
+    story = dict(Post.objects.values_list("source_item_id", "story_id"))
+    assert story["a-copy"] == story["b-original"]
+    assert story["a-other"] != story["b-original"]
+    assert Story.objects.count() == 2
+    seqs = sorted(Post.objects.exclude(story_seq=None).values_list("story_seq", flat=True))
+    assert seqs == [1, 2, 3]
+    # worker A's index now holds B's post and its own: the next copy finds the story early
+    assert worker_a.seen_seq == 3 and len(worker_a.index) == 3
+    assert processing.process_batch([ids["a-later"]]) == 1
+    assert Post.objects.get(pk=ids["a-later"]).story_id == story["b-original"]
