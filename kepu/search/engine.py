@@ -74,7 +74,7 @@ MAX_OFFSET = 10_000
 # A constant, not the page size, so page 2 is computed over the same set as page 1.
 MIN_HITS = 10
 # Most postings a query may score as a plain OR (see SearchIndex.search).
-OR_BUDGET = 100_000
+OR_BUDGET = 50_000
 FACET_SIZE = 200
 FACET_FIELDS = ("domain", "audiences", "type", "unit", "language")
 # facet name → fast field holding it (domain and unit facet on their paths so a branch's
@@ -733,7 +733,7 @@ class SearchIndex:
         public_only: bool = True,
         required: Iterable[int] = (),
         anchor: Iterable[int] = (),
-        body_proximity: bool = True,
+        lean: bool = False,
     ) -> tuple[ParsedQuery, tantivy.Query]:
         """Parse (unless already parsed) and build the full tantivy query.
 
@@ -743,9 +743,7 @@ class SearchIndex:
         parsed = (
             query if isinstance(query, ParsedQuery) else parse_query(query, synonyms=self.synonyms)
         )
-        text_q = build_text_query(
-            parsed, self.schema, required=required, anchor=anchor, body_proximity=body_proximity
-        )
+        text_q = build_text_query(parsed, self.schema, required=required, anchor=anchor, lean=lean)
         clauses = self.filter_clauses(filters, public_only=public_only)
         if not clauses:
             return parsed, text_q
@@ -779,9 +777,10 @@ class SearchIndex:
           :data:`MIN_HITS` documents have them all, only the rarest word is required and
           the others add to the score (never a full OR over common words).
 
-        Consecutive query words close together earn a proximity boost, checked in titles
-        and bodies under the plain OR and in titles only in the other two cases, where
-        checking positions in every candidate's body would dominate the cost.
+        Under the plain OR a word also counts through its sub-words (a little), and
+        consecutive query words close together earn a proximity boost; in the other two
+        cases, where the candidates are many and each clause is paid for in each of them,
+        the query is lean: words and synonyms only, no proximity.
 
         Words found in no document never restrict. ``results.relaxed`` lists the words
         that were not required to match; ``total`` and facet counts are over the final
@@ -810,25 +809,21 @@ class SearchIndex:
             result = searcher.search(q, limit, count=True, offset=offset)
             required: set[int] = set()
         elif anchor:
-            # Past the budget the candidates are many: proximity in titles only.
-            _, q = self.compile(
-                parsed, filters, public_only=public_only, anchor=anchor, body_proximity=False
-            )
+            # Past the budget the candidates are many: a lean query (see build_text_query).
+            _, q = self.compile(parsed, filters, public_only=public_only, anchor=anchor, lean=True)
             result = searcher.search(q, limit, count=True, offset=offset)
             required = set()
         else:
             # All words required; if too few documents have them all, only the rarest
             # (two engine queries at most: every extra step costs a full intersection).
             k = len(order)
-            _, q = self.compile(
-                parsed, filters, public_only=public_only, required=order, body_proximity=False
-            )
+            _, q = self.compile(parsed, filters, public_only=public_only, required=order, lean=True)
             result = searcher.search(q, limit, count=True, offset=offset)
             if (result.count or 0) < MIN_HITS and k > 1:
                 k = 1
                 _, q = self.compile(
                     parsed, filters, public_only=public_only, required=order[:1],
-                    body_proximity=False,
+                    lean=True,
                 )  # fmt: skip
                 result = searcher.search(q, limit, count=True, offset=offset)
             required = set(order[:k])

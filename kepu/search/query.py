@@ -249,7 +249,7 @@ def build_text_query(
     body_field: str = "body",
     title_boost: float = TITLE_BOOST,
     phrase_boost: float = PHRASE_BOOST,
-    body_proximity: bool = True,
+    lean: bool = False,
 ) -> tantivy.Query:
     """The scoring part of the query.
 
@@ -257,7 +257,9 @@ def build_text_query(
     their variants); at least one ``anchor`` word must match; the rest only add to the
     score. Both empty means a plain OR of all words. ``SearchIndex.search`` chooses them
     from document frequencies so that the set of documents to score stays bounded.
-    ``body_proximity=False`` keeps the proximity boost to titles (see below).
+    ``lean=True`` is for large candidate sets, where every clause is paid for in every
+    candidate: a word counts through itself and its synonyms only (not its sub-words),
+    and there is no proximity boost.
     """
     Occur = tantivy.Occur
     must = set(required)
@@ -265,6 +267,7 @@ def build_text_query(
     clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
     anchor_clauses: list[tantivy.Query] = []
     for i, qw in enumerate(parsed.words):
+        variants = [v for v in qw.variants if v.weight > SUBWORD_WEIGHT] if lean else qw.variants
         per_variant = [
             tantivy.Query.boolean_query(
                 [
@@ -272,7 +275,7 @@ def build_text_query(
                     (Occur.Should, _term(schema, body_field, v.token, v.weight)),
                 ]
             )
-            for v in qw.variants
+            for v in variants or qw.variants
         ]
         if len(per_variant) == 1:
             clause = per_variant[0]
@@ -294,12 +297,8 @@ def build_text_query(
     # Proximity: consecutive query words near each other. In the index a word is preceded
     # by its own sub-words (search mode emits 科学 学院 科学院 before 中国科学院), so the
     # allowed gap is the second word's sub-word count plus room for a dropped particle.
-    # Checking positions in bodies costs the most per scored document, so over large
-    # candidate sets the caller keeps it to titles (short: their positions are cheap).
-    if phrase_boost > 0:
-        targets = [(title_field, phrase_boost * title_boost)]
-        if body_proximity:
-            targets.append((body_field, phrase_boost))
+    if phrase_boost > 0 and not lean:
+        targets = ((title_field, phrase_boost * title_boost), (body_field, phrase_boost))
         for a, b in list(zip(parsed.words, parsed.words[1:], strict=False))[:MAX_PHRASE_PAIRS]:
             slop = b.search_tokens + 1
             for fname, boost in targets:

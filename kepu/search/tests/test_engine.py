@@ -226,3 +226,20 @@ def test_failed_rebuild_keeps_old_index(tmp_path):
         ix.rebuild(broken())
     assert ids(ix.search("黑洞")) == [1]
     assert len([p for p in (tmp_path / "keep").iterdir() if p.name.startswith("gen-")]) == 1
+
+
+def test_over_the_budget_a_query_is_lean(tmp_path):
+    """Within the posting budget a word also counts through its sub-words (自然保护区 finds
+    a text that only says 保护区); past it, where every clause is paid for in every
+    candidate, only the word itself (and synonyms) count."""
+    docs = [
+        doc(1, "自然保护区巡护", "自然保护区里的珍稀动物。"),
+        doc(2, "湿地保护区", "保护区里的鸟类。"),
+    ]
+    roomy = SearchIndex(tmp_path / "roomy")
+    roomy.upsert(docs)
+    assert ids(roomy.search("自然保护区")) == [1, 2]
+    lean = SearchIndex(tmp_path / "lean", or_budget=1)
+    lean.upsert(docs)
+    result = lean.search("自然保护区")
+    assert ids(result) == [1] and result.total == 1
