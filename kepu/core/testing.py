@@ -13,6 +13,18 @@ from typing import Any
 PLACES = ("self", "child", "parent", "sibling", "other")
 
 
+def places(tree: Any) -> dict[str, Any]:
+    """The matrix's places as units of the ``tree`` fixture, seen from ``tree.inst_a``: the
+    unit itself, its child, its parent, its sibling and a unit of another tree."""
+    return {
+        "self": tree.inst_a,
+        "child": tree.lab,
+        "parent": tree.branch,
+        "sibling": tree.inst_b,
+        "other": tree.other,
+    }
+
+
 def run_matrix(
     roles: Iterable[str],
     places: Iterable[str],

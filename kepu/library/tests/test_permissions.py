@@ -6,6 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from kepu.core.testing import assert_matrix
+from kepu.core.testing import places as unit_places
 from kepu.library.models import Resource
 from kepu.library.search import search_resources
 from kepu.orgs.choices import Role
@@ -43,13 +44,7 @@ def world(tree, member):
     """A draft owned by institute A; one user per (role, place)."""
     draft = ResourceFactory(unit=tree.inst_a, title="尚未发布的超导草稿", body_text="超导草稿正文",
                             publish=False)  # fmt: skip
-    places = {
-        "self": tree.inst_a,
-        "child": tree.lab,
-        "parent": tree.branch,
-        "sibling": tree.inst_b,
-        "other": tree.other,
-    }
+    places = unit_places(tree)
     users = {
         (role, place): member(unit, role, username=f"{role}-{place}")
         for role in ROLES

@@ -5,7 +5,7 @@ import json
 import pytest
 from rest_framework.authtoken.models import Token
 
-from kepu.core.testing import assert_matrix
+from kepu.core.testing import assert_matrix, places
 from kepu.monitoring import actions
 from kepu.monitoring.processing import drain
 from kepu.orgs.choices import Role
@@ -15,16 +15,6 @@ from .factories import SourceFactory
 pytestmark = pytest.mark.django_db
 
 ROLES = (Role.OFFICER, Role.LEADING_GROUP, Role.EDITOR)
-
-
-def places(tree):
-    return {
-        "self": tree.inst_a,
-        "child": tree.lab,
-        "parent": tree.branch,
-        "sibling": tree.inst_b,
-        "other": tree.other,
-    }
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from kepu.audit.models import AuditEntry
-from kepu.core.testing import assert_matrix
+from kepu.core.testing import assert_matrix, places
 from kepu.monitoring import actions, analytics, tasks
 from kepu.monitoring.choices import AlertKind, AlertStatus, SourceTransport
 from kepu.monitoring.models import Alert, Mention, Post, PostError, Source
@@ -21,16 +21,6 @@ from .test_sources import PAGE, RSS
 pytestmark = pytest.mark.django_db
 
 ROLES = (Role.OFFICER, Role.LEADING_GROUP, Role.EDITOR)
-
-
-def places(tree):
-    return {
-        "self": tree.inst_a,
-        "child": tree.lab,
-        "parent": tree.branch,
-        "sibling": tree.inst_b,
-        "other": tree.other,
-    }
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from kepu.core.testing import assert_matrix
+from kepu.core.testing import places as unit_places
 from kepu.orgs.choices import Role
 from kepu.orgs.models import Membership
 
@@ -34,13 +35,7 @@ EDIT_SITE = dict.fromkeys(ROLES, NONE) | {
 
 @pytest.fixture
 def world(tree, member):
-    places = {
-        "self": tree.inst_a,
-        "child": tree.lab,
-        "parent": tree.branch,
-        "sibling": tree.inst_b,
-        "other": tree.other,
-    }
+    places = unit_places(tree)
     users = {role: member(tree.inst_a, role, username=f"u-{role}") for role in ROLES}
     # Someone to be seen (or not) at every place.
     for place, unit in places.items():

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from kepu.audit.models import AuditEntry
 from kepu.core.testing import assert_matrix
+from kepu.core.testing import places as unit_places
 from kepu.library.models import Resource
 from kepu.library.publishing import payload_for
 from kepu.library.tests.factories import ResourceFactory
@@ -149,8 +150,7 @@ def test_no_unit_sees_another_units_plans(tree, member, client, resource,
     actions.set_publication_plan(resource, tree.inst_a, ["web", "weibo"], acting_user=None)
     publish(resource, ["web", "weibo", "webhook"], django_capture_on_commit_callbacks)
     delivery = Delivery.objects.get()
-    places = {"self": tree.inst_a, "child": tree.lab, "parent": tree.branch,
-              "sibling": tree.inst_b, "other": tree.other}  # fmt: skip
+    places = unit_places(tree)
     users = {(r, p): member(u, r, username=f"{r}-{p}") for r in ROLES for p, u in places.items()}
 
     def sees(role, place):
