@@ -327,6 +327,10 @@ class Importer:
         self.source = source
         self.strict_domains = strict_domains
         self.report = ImportReport()
+        # Resources share one workflow (assigned by model), so ask once per import.
+        self.under_review = self.acting_user is not None and (
+            actions.review_required(Resource(), self.acting_user) is not None
+        )
         self.default_unit = default_unit or default_import_unit()
         units = list(Unit.objects.filter(is_active=True))
         self.units: dict[str, Unit] = {}
@@ -517,8 +521,7 @@ class Importer:
             self.acting_user is None
             or (
                 perms.user_has_permission(self.acting_user, perms.PUBLISH_CONTENT, unit)
-                and actions.review_required(existing or Resource(unit=unit), self.acting_user)
-                is None
+                and not self.under_review
             )
         )
         if existing is not None and _unchanged(existing, unit, fields, publish):
