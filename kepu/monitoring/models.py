@@ -118,7 +118,11 @@ class Post(models.Model):
     so a crash between the two loses nothing: unprocessed rows are picked up again.
     """
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="posts")
+    # No index of its own: (source, published_at) and (source, source_item_id) lead with it,
+    # and every index is one more write for each processed post.
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="posts", db_index=False
+    )
     source_item_id = models.CharField(_("source id"), max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published"), db_index=True)
@@ -141,8 +145,9 @@ class Post(models.Model):
     )
     domain = models.CharField(_("domain"), max_length=30, blank=True)
     is_rumor_linked = models.BooleanField(_("rumor-linked"), default=False)
-    signature = models.BinaryField(null=True, blank=True)  # MinHash, see pipeline/dedup.py
-    shingles = models.BinaryField(null=True, blank=True)  # its shingle hashes, ditto
+    # Sorted 4-shingle hashes of the post (pipeline/dedup.py): a worker rebuilds its
+    # story index from them (the MinHash signature is recomputed, not stored).
+    shingles = models.BinaryField(null=True, blank=True)
     story = models.ForeignKey(
         Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
     )

@@ -21,6 +21,8 @@ story.
 
 from __future__ import annotations
 
+import gc
+import itertools
 import logging
 import threading
 import time
@@ -34,10 +36,17 @@ from django.utils import timezone
 
 from .indicators import is_rumor_linked
 from .models import Mention, Post, PostError, Story, StoryCursor, WatchEntity
-from .pipeline.dedup import StoryIndex, shingles_from_bytes, signature_from_bytes
+from .pipeline.dedup import (
+    Batch,
+    StoryIndex,
+    match_within,
+    minhash_many,
+    shingles_from_bytes,
+    shingles_to_bytes,
+)
 from .pipeline.mentions import WatchlistMatcher
 from .pipeline.process import process_post
-from .storage import apply_update, insert_stories, stage_update
+from .storage import apply_update, insert_stories, stage_update, unprocessed_posts
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +62,6 @@ ANALYSIS_FIELDS = [
     "sentiment",
     "domain",
     "is_rumor_linked",
-    "signature",
     "shingles",
 ]
 
@@ -78,7 +86,22 @@ def _local() -> _WorkerState:
     state = getattr(_state, "value", None)
     if state is None:
         state = _state.value = _WorkerState()
+        _tune_gc()
     return state
+
+
+def _tune_gc() -> None:
+    """Collect the youngest generation every ``KEPU_WORKER_GC_THRESHOLD`` allocations
+    instead of Python's 700, in a process that processes posts.
+
+    A batch allocates a few hundred thousand short-lived containers (tokens, results,
+    rows) and keeps many of them alive until it is written, so at 700 the collector ran
+    ~25 times per batch, each time walking the batch's live results — 5–10 % of a
+    worker's time. Cycles are rare here; garbage is freed by reference counting as
+    before, only the cycle search runs less often. 0 leaves the threshold alone."""
+    threshold = int(getattr(settings, "KEPU_WORKER_GC_THRESHOLD", 50_000))
+    if threshold > gc.get_threshold()[0]:
+        gc.set_threshold(threshold, *gc.get_threshold()[1:])
 
 
 def reset_worker_state() -> None:
@@ -118,12 +141,12 @@ def _raw_text(post: _Claimed) -> str:
     return post.raw_text
 
 
-def _claim(post_ids: Sequence[int]) -> list[_Claimed]:
-    qs = Post.objects.filter(pk__in=list(post_ids), processed_at__isnull=True)
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    rows = qs.order_by("id").values_list(
-        "id", "source_id", "source_item_id", "raw_text", "title", "published_at"
+def _read(post_ids: Sequence[int]) -> list[_Claimed]:
+    """The still-unprocessed posts among ``post_ids``. No row lock: every write of
+    ``processed_at`` happens under the story lock, which ``_assign_stories`` checks again
+    under — locking 500 rows here would write each of them once more."""
+    rows = unprocessed_posts(
+        post_ids, ["id", "source", "source_item_id", "raw_text", "title", "published_at"]
     )
     return [_Claimed(*row) for row in rows]
 
@@ -134,21 +157,25 @@ def process_batch(post_ids: Sequence[int]) -> int:
     The analysis runs before the story lock is taken, and its results are staged then
     (``storage.stage_update``: on PostgreSQL a ``COPY`` into a temporary table); under the
     lock one ``UPDATE`` writes them with the story fields. Two ``UPDATE``s would shorten
-    the lock a little more but make PostgreSQL write every row (and its six indexes)
-    twice, which cost more than the lock did.
+    the lock a little more but make PostgreSQL write every row (and its indexes) twice,
+    which cost more than the lock did. Posts that another worker finished meanwhile (two
+    overlapping batches: a requeue, ``drain``) are found under the lock and left out —
+    their work here is wasted, never written twice.
     """
     with transaction.atomic():
-        posts = _claim(post_ids)
+        posts = _read(post_ids)
         if not posts:
             return 0
         matcher, entity_ids = watchlist()
         mentions: list[Mention] = []
         errors: list[PostError] = []
-        fingerprints: list[tuple | None] = []
+        cores: list[str] = []
         columns: dict[str, list] = {name: [] for name in ANALYSIS_FIELDS}
         for post in posts:
             try:
-                result = process_post(_raw_text(post), watchlist_matcher=matcher)
+                result = process_post(
+                    _raw_text(post), watchlist_matcher=matcher, with_fingerprint=False
+                )
             except Exception as exc:  # one bad post must not block its batch
                 logger.exception("monitoring: post %s failed processing", post.id)
                 errors.append(
@@ -160,7 +187,7 @@ def process_batch(post_ids: Sequence[int]) -> int:
                 )
                 for name, value in _FAILED.items():
                     columns[name].append(value)
-                fingerprints.append(None)
+                cores.append("")  # no fingerprint: a story of its own
                 continue
             keys = result.mention_keys
             sentiment = result.sentiment_label
@@ -179,12 +206,10 @@ def process_batch(post_ids: Sequence[int]) -> int:
                 sentiment,
                 result.domain or "",
                 is_rumor_linked(result.text),
-                result.signature_bytes,
-                result.shingles_bytes,
             )
-            for column, value in zip(columns.values(), row, strict=True):
+            for column, value in zip(columns.values(), row, strict=False):
                 column.append(value)
-            fingerprints.append((result.signature, result.shingles))
+            cores.append(result.core)
             for key in keys:
                 if key in entity_ids:
                     mentions.append(
@@ -195,24 +220,33 @@ def process_batch(post_ids: Sequence[int]) -> int:
                             sentiment=sentiment,
                         )
                     )
+        batch = Batch.from_texts(cores)
+        columns["shingles"] = [
+            shingles_to_bytes(sh) if core else None
+            for sh, core in zip(batch.shingles, cores, strict=True)
+        ]
         ids = [post.id for post in posts]
+        staged = stage_update(ids, columns)  # the bulk of the write, before the lock
+        story_ids, seqs, now, to_index = _assign_stories(posts, batch)
+        done = {post.id for post, seq in zip(posts, seqs, strict=True) if seq is not None}
         if mentions:
+            mentions = [m for m in mentions if m.post_id in done]
             Mention.objects.bulk_create(mentions, ignore_conflicts=True)
         if errors:
             PostError.objects.bulk_create(errors)
-        staged = stage_update(ids, columns)  # the bulk of the write, before the lock
-        story_ids, seqs, now, to_index = _assign_stories(posts, fingerprints)
         apply_update(
-            staged, {"story": story_ids, "story_seq": seqs, "processed_at": [now] * len(ids)}
+            staged,
+            {"story": story_ids, "story_seq": seqs, "processed_at": [now] * len(ids)},
+            only_unprocessed=True,
         )
     # Committed: only now does this worker's index learn the batch (and what other workers
     # grouped meanwhile). A batch that failed leaves the index as it was.
     _index_committed(to_index)
-    return len(posts)
+    return len(done)
 
 
 #: What a post that failed processing is stored with (it still gets a story of its own).
-_FAILED = dict.fromkeys(ANALYSIS_FIELDS) | {
+_FAILED = dict.fromkeys(ANALYSIS_FIELDS[:-1]) | {
     "text": "",
     "language": "",
     "is_repost": False,
@@ -225,48 +259,58 @@ _FAILED = dict.fromkeys(ANALYSIS_FIELDS) | {
 }
 
 
-def _catch_up(state: _WorkerState, last_seq: int) -> None:
-    window = story_window()
-    if state.index is None or last_seq - state.seen_seq > window or state.seen_seq > last_seq:
-        state.index = StoryIndex()
-        state.seen_seq = max(0, last_seq - window)
-    if last_seq > state.seen_seq:
-        rows = (
-            Post.objects.filter(story_seq__gt=state.seen_seq, story_seq__lte=last_seq)
-            .exclude(signature=None)
-            .order_by("story_seq")
-            .values_list("id", "story_id", "signature", "shingles")
-            .iterator(chunk_size=5000)
-        )
-        for post_id, story_id, sig, shingles in rows:
-            if story_id is not None:
-                state.index.add(
-                    post_id,
-                    signature_from_bytes(bytes(sig)),
-                    story_id=story_id,
-                    shingles=shingles_from_bytes(shingles),
-                )
-        state.seen_seq = last_seq
-    if len(state.index) > 2 * window:
-        state.index.prune(window)
+_READ_CHUNK = 2000
 
 
-def _read_grouped(after_seq: int, upto_seq: int):
-    """``(seq, post id, story id, signature, shingles)`` of posts grouped in that range."""
-    rows = (
+def _grouped_rows(after_seq: int, upto_seq: int):
+    """``(post id, story id, shingles)`` of the posts grouped in ``(after_seq, upto_seq]``,
+    in the order they were grouped."""
+    return (
         Post.objects.filter(story_seq__gt=after_seq, story_seq__lte=upto_seq)
-        .exclude(signature=None)
+        .exclude(shingles=None)
         .exclude(story=None)
         .order_by("story_seq")
-        .values_list("story_seq", "id", "story_id", "signature", "shingles")
+        .values_list("id", "story_id", "shingles")
+        .iterator(chunk_size=_READ_CHUNK)
     )
-    return [
-        (seq, pk, story, signature_from_bytes(bytes(sig)), shingles_from_bytes(shingles))
-        for seq, pk, story, sig, shingles in rows
-    ]
 
 
-def _assign_stories(posts: list[_Claimed], fingerprints: list):
+@dataclass(slots=True)
+class _Grouped:
+    """Posts with their stories and fingerprints, to add to an index."""
+
+    batch: Batch
+    items: list[int]
+    stories: list[int]
+
+    @classmethod
+    def read(cls, rows) -> _Grouped:
+        items, stories, shingles = [], [], []
+        for pk, story, data in rows:
+            items.append(pk)
+            stories.append(story)
+            shingles.append(shingles_from_bytes(data))
+        return cls(Batch.of(minhash_many(shingles), shingles), items, stories)
+
+    def into(self, index: StoryIndex) -> None:
+        index.insert(self.batch, self.items, self.stories)
+
+
+def _catch_up(state: _WorkerState, last_seq: int) -> None:
+    """Bring this worker's index up to ``last_seq``: a fresh index reads the last window
+    of grouped posts (signatures are recomputed from the stored shingles, in chunks)."""
+    window = story_window()
+    if state.index is None or last_seq - state.seen_seq > window or state.seen_seq > last_seq:
+        state.index = StoryIndex(capacity=window)
+        state.seen_seq = max(0, last_seq - window)
+    if last_seq > state.seen_seq:
+        rows = _grouped_rows(state.seen_seq, last_seq)
+        while chunk := list(itertools.islice(rows, _READ_CHUNK)):
+            _Grouped.read(chunk).into(state.index)
+        state.seen_seq = last_seq
+
+
+def _assign_stories(posts: list[_Claimed], batch: Batch):
     """Group ``posts`` into stories; return their story ids, sequence numbers, the
     processing time, and what to add to this worker's index once the batch commits.
 
@@ -274,44 +318,54 @@ def _assign_stories(posts: list[_Claimed], fingerprints: list):
     taking it, the worker catches its index up with everything already committed and asks
     it for each post's best match (the expensive lookups, in parallel with other workers).
     Under the lock it only reads the few posts other workers grouped since, puts them in a
-    small index of their own, and for each post takes the better of its early match and
-    its match among those and the batch's earlier posts — the same answer as asking one
-    index holding everything, at a fraction of the cost.
+    small index of their own, and for each post takes the best of its early match, its
+    match among those, and its match among the batch's earlier posts — the same answer as
+    asking one index holding everything, at a fraction of the cost.
     """
     state = _local()
     StoryCursor.objects.get_or_create(pk=1)
     _catch_up(state, StoryCursor.objects.values_list("last_seq", flat=True).get(pk=1))
-    index = state.index
-    assert index is not None
-    early = [None if fp is None else index.query(fp[0], fp[1]) for fp in fingerprints]
+    assert state.index is not None
+    early = state.index.match(batch)
+    within = match_within(batch, state.index.threshold)
     seen = state.seen_seq
 
     cursor = StoryCursor.objects.select_for_update().get(pk=1)
+    # Under the lock, nobody else is writing processed_at: what is unprocessed now stays
+    # so until this transaction commits.
+    pending = {row[0] for row in unprocessed_posts([post.id for post in posts], ["id"])}
     if cursor.last_seq < seen or cursor.last_seq - seen > story_window():
         # The database was emptied, or this worker fell a whole window behind while it
         # analysed: start over from the database under the lock.
         state.index = None
         _catch_up(state, cursor.last_seq)
-        early = [None] * len(posts)
+        early = state.index.match(batch)
         seen = cursor.last_seq
+    others = _Grouped.read(_grouped_rows(seen, cursor.last_seq))
     recent = StoryIndex(threshold=state.index.threshold)
-    to_index = _read_grouped(seen, cursor.last_seq)
-    for _seq, pk, story, sig, shingles in to_index:
-        recent.add(pk, sig, story_id=story, shingles=shingles)
+    others.into(recent)
+    late = recent.match(batch)
     next_story = cursor.last_story_id
     new_stories: list[Story] = []
-    seq = cursor.last_seq
     now = timezone.now()
-    story_ids: list[int] = []
-    seqs: list[int] = []
-    for post, fp, match in zip(posts, fingerprints, early, strict=True):
+    story_ids: list[int | None] = []
+    seqs: list[int | None] = []
+    seq = cursor.last_seq
+    for pos, post in enumerate(posts):
+        if post.id not in pending:  # another worker finished it meanwhile
+            story_ids.append(None)
+            seqs.append(None)
+            continue
         seq += 1
-        story_id = None
-        if fp is not None:
-            late = recent.query(fp[0], fp[1])
-            if late is not None and (match is None or late.similarity > match.similarity):
-                match = late
-            story_id = match.story_id if match is not None else None
+        seqs.append(seq)
+        best = early[pos]
+        if late[pos] is not None and (best is None or late[pos].similarity > best.similarity):
+            best = late[pos]
+        story_id = best.story_id if best is not None else None
+        if pos in within:
+            earlier, sim = within[pos]
+            if story_ids[earlier] is not None and (best is None or sim > best.similarity):
+                story_id = story_ids[earlier]
         if story_id is None:
             next_story += 1
             story_id = next_story
@@ -322,27 +376,28 @@ def _assign_stories(posts: list[_Claimed], fingerprints: list):
                     first_seen_at=post.published_at,
                 )
             )
-        if fp is not None:
-            recent.add(post.id, fp[0], story_id=story_id, shingles=fp[1])
-            to_index.append((seq, post.id, story_id, fp[0], fp[1]))
         story_ids.append(story_id)
-        seqs.append(seq)
     insert_stories(new_stories)
     cursor.last_seq = seq
     cursor.last_story_id = next_story
     cursor.save(update_fields=["last_seq", "last_story_id"])
-    return story_ids, seqs, now, (state, seen, seq, to_index)
+    kept = [pos for pos, seq_ in enumerate(seqs) if seq_ is not None]
+    if len(kept) == len(posts):
+        mine = _Grouped(batch, [post.id for post in posts], story_ids)
+    else:
+        mine = _Grouped(
+            batch.subset(kept), [posts[pos].id for pos in kept], [story_ids[pos] for pos in kept]
+        )
+    return story_ids, seqs, now, (state, seen, cursor.last_seq, others, mine)
 
 
 def _index_committed(pending) -> None:
-    state, seen, last, rows = pending
+    state, seen, last, others, mine = pending
     if state.index is None or state.seen_seq != seen:
         return  # reset meanwhile (tests): the next batch catches up from the database
-    for _seq, pk, story, sig, shingles in rows:
-        state.index.add(pk, sig, story_id=story, shingles=shingles)
+    others.into(state.index)
+    mine.into(state.index)
     state.seen_seq = last
-    if len(state.index) > 2 * story_window():
-        state.index.prune(story_window())
 
 
 def unprocessed_ids(source_id: int | None = None, limit: int = BATCH_SIZE) -> list[int]:

@@ -263,6 +263,12 @@ else:
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")
 
+# Monitoring workers: how many recent posts each keeps in its near-duplicate index (a copy
+# of an older post starts a new story), and how often its garbage collector looks for
+# cycles (see kepu/monitoring/processing.py; 0 keeps Python's default).
+KEPU_MONITORING_STORY_WINDOW = int(env("KEPU_MONITORING_STORY_WINDOW", "50000"))
+KEPU_WORKER_GC_THRESHOLD = int(env("KEPU_WORKER_GC_THRESHOLD", "50000"))
+
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

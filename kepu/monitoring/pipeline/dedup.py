@@ -36,8 +36,10 @@ text needed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, count, repeat
+from operator import is_, is_not
 
 import numpy as np
 
@@ -82,10 +84,7 @@ def shingle_ids(core: str, k: int = SHINGLE) -> np.ndarray:
     """
     if not core:
         return np.empty(0, dtype=np.uint32)
-    cps = np.frombuffer(core[:MAX_CORE_CHARS].encode("utf-32-le"), dtype=np.uint32)
-    if int(cps.max()) > 0xFFFF:
-        cps = np.where(cps > 0xFFFF, 0xD800 + (cps & 0x7FF), cps)
-    units = cps.astype("<u2")
+    units = _units(core[:MAX_CORE_CHARS])
     n = units.shape[0]
     if n < k:
         ids = np.zeros(1, dtype=np.uint64)
@@ -98,17 +97,97 @@ def shingle_ids(core: str, k: int = SHINGLE) -> np.ndarray:
         ids = units[:m].astype(np.uint64)
         for j in range(1, k):
             ids = (ids << _S16_64) | units[j : j + m]
-    x = ((ids * _GOLD) >> _S32).astype(np.uint32)
-    x ^= x >> _S16
-    x *= _MIX32
-    x ^= x >> _S16
-    x.sort()
+    return _sorted_distinct(_mix(ids))
+
+
+def _sorted_distinct(x: np.ndarray) -> np.ndarray:
+    """``x`` sorted, repeats dropped (``np.unique`` hashes first in numpy 2 and is
+    ~10× slower than this on integers)."""
+    x = np.sort(x)
     if x.size > 1:
         keep = np.empty(x.size, dtype=bool)
         keep[0] = True
         np.not_equal(x[1:], x[:-1], out=keep[1:])
         x = x[keep]
     return x
+
+
+def _mix(ids: np.ndarray) -> np.ndarray:
+    """64-bit shingle values → 32-bit hashes (Fibonacci multiplication, avalanche)."""
+    x = ((ids * _GOLD) >> _S32).astype(np.uint32)
+    x ^= x >> _S16
+    x *= _MIX32
+    x ^= x >> _S16
+    return x
+
+
+def _units(text: str) -> np.ndarray:
+    """One 16-bit unit per character (see :func:`shingle_ids`)."""
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if cps.size and int(cps.max()) > 0xFFFF:
+        cps = np.where(cps > 0xFFFF, 0xD800 + (cps & 0x7FF), cps)
+    return cps.astype("<u2")
+
+
+def shingle_ids_many(cores: Sequence[str]) -> list[np.ndarray]:
+    """:func:`shingle_ids` of every text in ``cores`` (k = 4), computed for the whole
+    batch at once: one encode of the joined texts, one strided view, one mix and one
+    sort of ``(text number, hash)`` pairs — instead of a dozen small numpy calls per
+    post. Returns one array per text, equal to what ``shingle_ids`` gives."""
+    cut = [core[:MAX_CORE_CHARS] for core in cores]
+    n = len(cut)
+    lengths = np.fromiter(map(len, cut), dtype=np.int64, count=n)
+    out: list[np.ndarray] = [_NO_SHINGLES] * n
+    total = int(lengths.sum())
+    if total >= SHINGLE:
+        units = _units("".join(cut))
+        grams = np.ndarray((total - 3,), dtype="<u8", buffer=units, strides=(2,))
+        owner = np.repeat(np.arange(n, dtype=np.int64), lengths)[: total - 3]
+        ends = np.cumsum(lengths)
+        valid = np.arange(total - 3) <= ends[owner] - SHINGLE  # inside one text
+        keyed = (owner[valid].astype(np.uint64) << _S32) | _mix(
+            grams[valid].astype(np.uint64)
+        ).astype(np.uint64)
+        keyed = _sorted_distinct(keyed)  # by text, then hash
+        hashes = (keyed & _LOW32).astype(np.uint32)
+        bounds = np.searchsorted(keyed >> _S32, np.arange(n + 1, dtype=np.uint64)).tolist()
+        for i in range(n):
+            lo, hi = bounds[i], bounds[i + 1]
+            if hi > lo:
+                out[i] = hashes[lo:hi]
+    for i in np.flatnonzero((lengths > 0) & (lengths < SHINGLE)).tolist():
+        out[i] = shingle_ids(cut[i])  # shorter than a shingle: one shingle of it all
+    return out
+
+
+def minhash_many(shingles: Sequence[np.ndarray | None]) -> np.ndarray:
+    """``(len(shingles), NUM_PERM)`` MinHash signatures, row ``i`` equal to
+    ``minhash(shingles[i])`` (all 0xFFFFFFFF for an empty or missing set). The products
+    of a whole batch go through one multiplication and one segmented minimum
+    (``np.minimum.reduceat``), in slices that bound the temporary matrix to ~64 MB."""
+    n = len(shingles)
+    out = np.tile(_EMPTY, (n, 1))
+    present = [i for i, ids in enumerate(shingles) if ids is not None and ids.size]
+    start = 0
+    while start < len(present):
+        stop, size = start, 0
+        while stop < len(present) and (size == 0 or size < _MINHASH_SLICE):
+            size += shingles[present[stop]].size
+            stop += 1
+        part = present[start:stop]
+        flat = np.concatenate([shingles[i] for i in part])
+        offsets = np.zeros(len(part), dtype=np.int64)
+        np.cumsum([shingles[i].size for i in part[:-1]], out=offsets[1:])
+        out[part] = np.minimum.reduceat(_A_COLUMN * flat, offsets, axis=1).T
+        start = stop
+    return out
+
+
+_A_COLUMN = np.ascontiguousarray(_A.T)  # (NUM_PERM, 1): products laid out by row, which
+# reduceat walks along contiguous memory (axis=0 on the transpose is ~8× slower)
+_MINHASH_SLICE = 131_072  # shingles per multiplication: 131,072 × 128 × 4 bytes = 64 MB
+_LOW32 = np.uint64(0xFFFFFFFF)
+_NO_SHINGLES = np.empty(0, dtype=np.uint32)
 
 
 def minhash(ids: np.ndarray) -> np.ndarray:
@@ -136,10 +215,30 @@ def fingerprint(core: str) -> tuple[np.ndarray, np.ndarray]:
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two sorted, distinct shingle arrays."""
-    if a.size == 0 or b.size == 0:
-        return 0.0
-    inter = np.intersect1d(a, b, assume_unique=True).size
-    return inter / (a.size + b.size - inter)
+    return float(jaccard_many([a], [b])[0])
+
+
+def jaccard_many(left: Sequence[np.ndarray], right: Sequence[np.ndarray]) -> np.ndarray:
+    """Exact Jaccard similarity of each pair ``(left[k], right[k])`` of sorted, distinct
+    shingle arrays, for all pairs at once: each side is concatenated with the pair number
+    in the high 32 bits — which keeps both sides sorted — and one ``searchsorted`` finds
+    every shared shingle."""
+    count = len(left)
+    if count == 0:
+        return np.empty(0)
+    la = np.fromiter((a.size for a in left), dtype=np.int64, count=count)
+    lb = np.fromiter((b.size for b in right), dtype=np.int64, count=count)
+    inter = np.zeros(count, dtype=np.int64)
+    if la.sum() and lb.sum():
+        pair = np.arange(count, dtype=np.uint64) << _S32
+        a = np.repeat(pair, la) | np.concatenate(left).astype(np.uint64)
+        b = np.repeat(pair, lb) | np.concatenate(right).astype(np.uint64)
+        pos = np.searchsorted(b, a)
+        np.minimum(pos, b.size - 1, out=pos)
+        shared = b[pos] == a
+        inter = np.bincount(np.repeat(np.arange(count), la)[shared], minlength=count)
+    union = la + lb - inter
+    return np.divide(inter, union, out=np.zeros(count), where=union > 0)
 
 
 def shingles_to_bytes(ids: np.ndarray) -> bytes:
@@ -173,17 +272,21 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _band_keys(sig: np.ndarray) -> list[int]:
-    """One integer key per band: the band's ``ROWS`` values (ROWS = 4, two 64-bit words)
-    mixed together, with the band number folded in so that all bands share one dict."""
-    words = sig.view(np.uint64).reshape(BANDS, ROWS // 2)
-    keys = words[:, 0] * _BAND_MIX ^ words[:, 1] ^ _BAND_OFFSETS
-    return keys.tolist()
-
-
 _BAND_OFFSETS = np.arange(BANDS, dtype=np.uint64) << np.uint64(56)
+
+
+def band_keys(sigs: np.ndarray) -> np.ndarray:
+    """``(n, BANDS)`` LSH keys of ``(n, NUM_PERM)`` signatures: one integer per band, the
+    band's ``ROWS`` values (ROWS = 4, two 64-bit words) mixed together, with the band
+    number folded in so that all bands share one dict."""
+    words = np.ascontiguousarray(sigs, dtype=np.uint32).view(np.uint64)
+    words = words.reshape(words.shape[0], BANDS, ROWS // 2)
+    return words[:, :, 0] * _BAND_MIX ^ words[:, :, 1] ^ _BAND_OFFSETS
+
+
+def _empty_rows(sigs: np.ndarray) -> np.ndarray:
+    """Which signatures are of empty text (never indexed, never matched)."""
+    return (sigs == 0xFFFFFFFF).all(axis=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +294,133 @@ class Match:
     story_id: Hashable
     item_id: Hashable
     similarity: float
+
+
+@dataclass(slots=True)
+class Batch:
+    """Fingerprints of a batch of posts, as the index wants them: signatures, LSH keys
+    (one list of ints per post, ``None`` for empty text) and shingle arrays."""
+
+    sigs: np.ndarray
+    keys: list[list[int] | None]
+    shingles: list[np.ndarray | None]
+    live: list[int]  # positions of the posts with text (the ones with keys)
+    key_rows: np.ndarray  # (len(live), BANDS) keys of those posts
+    flat_keys: list[int]  # the same, one flat list
+
+    @classmethod
+    def of(cls, sigs: np.ndarray, shingles: Sequence[np.ndarray | None]) -> Batch:
+        sigs = np.ascontiguousarray(sigs, dtype=np.uint32).reshape(-1, NUM_PERM)
+        live_mask = ~_empty_rows(sigs)
+        key_rows = band_keys(sigs[live_mask])
+        keys: list[list[int] | None] = [None] * sigs.shape[0]
+        live = np.flatnonzero(live_mask).tolist()
+        for pos, row in zip(live, key_rows.tolist(), strict=True):
+            keys[pos] = row
+        return cls(sigs, keys, list(shingles), live, key_rows, key_rows.ravel().tolist())
+
+    @classmethod
+    def from_texts(cls, cores: Sequence[str]) -> Batch:
+        """Fingerprint ``cores`` (``CleanPost.core`` of each post) in one go."""
+        shingles = shingle_ids_many(cores)
+        return cls.of(minhash_many(shingles), shingles)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def subset(self, positions: Sequence[int]) -> Batch:
+        """The posts at ``positions``, in that order."""
+        return Batch.of(self.sigs[list(positions)], [self.shingles[p] for p in positions])
+
+
+def _decide(
+    queries: np.ndarray,
+    cands: np.ndarray,
+    batch: Batch,
+    cand_sigs: np.ndarray,
+    cand_shingles: Callable[[int], np.ndarray | None],
+    threshold: float,
+) -> dict[int, tuple[int, float]]:
+    """Best candidate at or above ``threshold`` for each query post.
+
+    ``queries[k]`` (a position in ``batch``) and ``cands[k]`` (a row of ``cand_sigs``)
+    are the pairs LSH proposed, possibly repeated. The MinHash estimate ranks each
+    query's candidates; up to ``MAX_VERIFY`` of them at or above ``threshold -
+    VERIFY_MARGIN`` are checked with the exact Jaccard of the shingle sets (the estimate
+    decides where either side has none). Returns ``{query: (cand, similarity)}``.
+    """
+    pairs = _sorted_distinct((queries.astype(np.int64) << 32) | cands.astype(np.int64))
+    queries, cands = pairs >> 32, pairs & 0xFFFFFFFF
+    est = np.count_nonzero(cand_sigs[cands] == batch.sigs[queries], axis=1) / NUM_PERM
+    keep = est >= threshold - VERIFY_MARGIN
+    if not keep.any():
+        return {}
+    queries, cands, est = queries[keep], cands[keep], est[keep]
+    order = np.lexsort((-est, queries))  # by query, best estimate first
+    queries, cands, est = queries[order], cands[order], est[order]
+    first = np.flatnonzero(np.r_[True, queries[1:] != queries[:-1]])
+    rank = np.arange(queries.size) - np.repeat(first, np.diff(np.r_[first, queries.size]))
+    keep = rank < MAX_VERIFY
+    q_list, c_list = queries[keep].tolist(), cands[keep].tolist()
+    sims = est[keep]
+    exact_at, left, right = [], [], []
+    for k, (q, c) in enumerate(zip(q_list, c_list, strict=True)):
+        mine, theirs = batch.shingles[q], cand_shingles(c)
+        if mine is not None and theirs is not None:
+            exact_at.append(k)
+            left.append(mine)
+            right.append(theirs)
+    if exact_at:
+        sims[exact_at] = jaccard_many(left, right)
+    best: dict[int, tuple[int, float]] = {}
+    for q, c, sim in zip(q_list, c_list, sims.tolist(), strict=True):
+        if sim >= threshold and (q not in best or sim > best[q][1]):
+            best[q] = (c, sim)
+    return best
+
+
+def match_within(batch: Batch, threshold: float = DEFAULT_THRESHOLD) -> dict[int, tuple[int, float]]:
+    """``{j: (i, similarity)}``: for each post ``j`` of ``batch``, the earlier post ``i <
+    j`` of the same batch it is most similar to, at or above ``threshold`` — what an index
+    holding posts ``0 … j-1`` would answer, found for the whole batch with one sort of its
+    LSH keys (posts sharing a key are the candidate pairs)."""
+    live = [i for i, keys in enumerate(batch.keys) if keys is not None]
+    if len(live) < 2:
+        return {}
+    keys = np.array([batch.keys[i] for i in live], dtype=np.uint64).ravel()
+    owners = np.repeat(np.array(live, dtype=np.int64), BANDS)
+    order = np.argsort(keys, kind="stable")  # equal keys keep their posts in batch order
+    keys, owners = keys[order], owners[order]
+    same = np.flatnonzero(keys[1:] == keys[:-1])
+    if same.size == 0:
+        return {}
+    later: list[int] = []
+    earlier: list[int] = []
+    # Runs of equal keys: every later member pairs with every earlier one (runs are short).
+    run_starts = same[np.r_[True, same[1:] != same[:-1] + 1]]
+    ends = same[np.r_[same[1:] != same[:-1] + 1, True]] + 2
+    for lo, hi in zip(run_starts.tolist(), ends.tolist(), strict=True):
+        members = owners[lo:hi].tolist()
+        for a in range(1, len(members)):
+            for b in range(a):
+                if members[b] != members[a]:
+                    later.append(members[a])
+                    earlier.append(members[b])
+    if not later:
+        return {}
+    return _decide(
+        np.array(later, dtype=np.int64),
+        np.array(earlier, dtype=np.int64),
+        batch,
+        batch.sigs,
+        batch.shingles.__getitem__,
+        threshold,
+    )
+
+
+def _positions_of_some(values: list) -> list[int]:
+    """Positions of the items that are not ``None`` (the loop runs in C)."""
+    return list(compress(count(), map(is_not, values, repeat(None))))
 
 
 class StoryIndex:
@@ -202,12 +432,19 @@ class StoryIndex:
     estimate ranks them, and the exact Jaccard of the shingle sets decides (see the module
     docstring); a post indexed without shingles is judged on the estimate alone.
     Single-link by design: a chain of small edits stays one story, which is how reposting
-    behaves.
+    behaves. :meth:`match` and :meth:`insert` do the same for a whole :class:`Batch`, the
+    way the worker uses them (find matches, decide, index once committed).
 
     Story ids come from ``new_story_id`` (default: 1, 2, 3 …); pass one that creates a
     ``Story`` row if ids should be database keys. State is just ``(item_id, story_id,
     signature, shingles)`` per post, so :meth:`records` / :meth:`from_records` persist and
-    rebuild it; :meth:`prune` keeps memory bounded to a recent window.
+    rebuild it.
+
+    Memory: with ``capacity`` set, the index holds at most that many posts — inserting
+    one more forgets the oldest (its LSH entries are deleted, its arrays freed) — so a
+    worker's index stays the same size however long the stream runs; :meth:`prune` does
+    the same on demand. Rows are numbered in insertion order and stored in arrays that
+    are compacted, not rebuilt, as old rows leave.
     """
 
     def __init__(
@@ -215,12 +452,18 @@ class StoryIndex:
         *,
         threshold: float = DEFAULT_THRESHOLD,
         new_story_id: Callable[[], Hashable] | None = None,
+        capacity: int | None = None,
     ) -> None:
         self.threshold = threshold
+        self.capacity = capacity
         self._next = 1
         self._new_story_id = new_story_id or self._counter
-        self._buckets: dict[int, list[int] | int] = {}
+        self._buckets: dict[int, tuple[int, ...] | int] = {}
+        self._base = 0  # row number of slot 0 of the arrays below
+        self._first = 0  # oldest row still indexed
+        self._end = 0  # next row number
         self._sigs = np.empty((1024, NUM_PERM), dtype=np.uint32)
+        self._keys = np.empty((1024, BANDS), dtype=np.uint64)
         self._items: list[Hashable] = []
         self._stories: list[Hashable] = []
         self._shingles: list[np.ndarray | None] = []
@@ -231,50 +474,47 @@ class StoryIndex:
         return sid
 
     def __len__(self) -> int:
-        return len(self._items)
+        return self._end - self._first
 
-    def _candidates(self, keys: list[int]) -> tuple[list[int], list]:
-        """Rows sharing a band with ``keys``, and each band's bucket (for :meth:`add`)."""
-        get = self._buckets.get
-        hits = [get(key) for key in keys]
-        cands: set[int] = set()
-        for hit in hits:
-            if hit is not None:
-                if type(hit) is int:
-                    cands.add(hit)
-                else:
-                    cands.update(hit)
-        return list(cands), hits
+    # -- matching ----------------------------------------------------------------------
+
+    def match(self, batch: Batch) -> list[Match | None]:
+        """Best indexed match of each post of ``batch``, without adding anything."""
+        hits = list(map(self._buckets.get, batch.flat_keys))
+        queries: list[int] = []
+        rows: list[int] = []
+        live = batch.live
+        for k in _positions_of_some(hits):
+            hit, q = hits[k], live[k // BANDS]
+            if type(hit) is int:
+                queries.append(q)
+                rows.append(hit)
+            else:
+                queries.extend([q] * len(hit))
+                rows.extend(hit)
+        out: list[Match | None] = [None] * len(batch)
+        if not rows:
+            return out
+        base = self._base
+        slots = np.array(rows, dtype=np.int64) - base
+        shingles = self._shingles
+        best = _decide(
+            np.array(queries, dtype=np.int64),
+            slots,
+            batch,
+            self._sigs,
+            shingles.__getitem__,
+            self.threshold,
+        )
+        for q, (slot, sim) in best.items():
+            out[q] = Match(self._stories[slot], self._items[slot], sim)
+        return out
 
     def query(self, sig: np.ndarray, shingles: np.ndarray | None = None) -> Match | None:
         """Best indexed match at or above the threshold, without adding anything."""
-        if sig[0] == 0xFFFFFFFF and is_empty(sig):
-            return None
-        return self._query(sig, shingles, self._candidates(_band_keys(sig))[0])
+        return self.match(Batch.of(sig, [shingles]))[0]
 
-    def _query(self, sig: np.ndarray, shingles: np.ndarray | None, cands: list[int]):
-        if not cands:
-            return None
-        idx = np.array(cands, dtype=np.intp)
-        sims = np.count_nonzero(self._sigs[idx] == sig, axis=1) / NUM_PERM
-        floor = self.threshold - VERIFY_MARGIN if shingles is not None else self.threshold
-        order = np.flatnonzero(sims >= floor)
-        if order.size == 0:
-            return None
-        order = order[np.argsort(-sims[order], kind="stable")][:MAX_VERIFY]
-        best_row, best_sim = -1, -1.0
-        for i in order.tolist():
-            row = cands[i]
-            theirs = self._shingles[row]
-            if shingles is None or theirs is None:
-                sim = float(sims[i])
-            else:
-                sim = jaccard(shingles, theirs)
-            if sim > best_sim:
-                best_row, best_sim = row, sim
-        if best_sim < self.threshold:
-            return None
-        return Match(self._stories[best_row], self._items[best_row], best_sim)
+    # -- indexing ----------------------------------------------------------------------
 
     def add(
         self,
@@ -285,45 +525,123 @@ class StoryIndex:
         shingles: np.ndarray | None = None,
     ) -> Hashable:
         """Index one post and return its story id (``story_id`` forces one, for rebuilds)."""
-        empty = sig[0] == 0xFFFFFFFF and is_empty(sig)
-        keys = None if empty else _band_keys(sig)
-        hits: list = []
-        if keys is not None:
-            cands, hits = self._candidates(keys)
+        batch = Batch.of(sig, [shingles])
         if story_id is None:
-            match = None if keys is None else self._query(sig, shingles, cands)
+            match = self.match(batch)[0]
             story_id = match.story_id if match else self._new_story_id()
-        elif isinstance(story_id, int) and story_id >= self._next:
-            self._next = story_id + 1
-        if keys is None:
-            return story_id
-        row = len(self._items)
-        if row == self._sigs.shape[0]:
-            grown = np.empty((row * 2, NUM_PERM), dtype=np.uint32)
-            grown[:row] = self._sigs
-            self._sigs = grown
-        self._sigs[row] = sig
-        self._items.append(item_id)
-        self._stories.append(story_id)
-        self._shingles.append(shingles)
-        buckets = self._buckets
-        for key, hit in zip(keys, hits, strict=True):
-            if hit is None:
-                buckets[key] = row  # most buckets hold one post: no list for them
-            elif type(hit) is int:
-                buckets[key] = [hit, row]
-            else:
-                hit.append(row)
+        self.insert(batch, [item_id], [story_id])
         return story_id
+
+    def insert(self, batch: Batch, items: Sequence[Hashable], stories: Sequence[Hashable]):
+        """Index the posts of ``batch`` under the given item and story ids (decided by
+        the caller, e.g. from :meth:`match`); posts of empty text are skipped."""
+        ints = [story for story in stories if isinstance(story, int)]
+        if ints and max(ints) >= self._next:
+            self._next = max(ints) + 1
+        live = batch.live
+        if not live:
+            return
+        slot = self._reserve(len(live))
+        end = slot + len(live)
+        self._sigs[slot:end] = batch.sigs[live]
+        self._keys[slot:end] = batch.key_rows
+        self._items.extend([items[pos] for pos in live])
+        self._stories.extend([stories[pos] for pos in live])
+        self._shingles.extend([batch.shingles[pos] for pos in live])
+        first_row = self._end
+        self._end += len(live)
+        # Most keys are new: a bucket of one post holds the bare row number (no list),
+        # and those go in with one dict.update. Keys already present, and keys repeated
+        # within the batch, are appended one by one.
+        buckets = self._buckets
+        keys = batch.flat_keys
+        rows = np.repeat(np.arange(first_row, self._end), BANDS).tolist()
+        hits = list(map(buckets.get, keys))
+        new = list(map(is_, hits, repeat(None)))
+        new_keys, new_rows = list(compress(keys, new)), list(compress(rows, new))
+        fresh = dict(zip(reversed(new_keys), reversed(new_rows), strict=True))  # first wins
+        buckets.update(fresh)
+        later = [] if len(fresh) == len(new_keys) else zip(new_keys, new_rows, strict=True)
+        for key, row in later:
+            if fresh[key] != row:
+                self._append(key, row)
+        for k in _positions_of_some(hits):
+            self._append(keys[k], rows[k])
+        if self.capacity is not None:
+            self.prune(self.capacity)
+
+    def _append(self, key: int, row: int) -> None:
+        # Shared buckets are tuples, not lists: a tuple of ints drops out of the garbage
+        # collector's tracking, so a window of a hundred thousand shared buckets costs
+        # the collector nothing; buckets are short, so copying one to append is cheap.
+        hit = self._buckets[key]
+        if type(hit) is int:
+            if hit != row:
+                self._buckets[key] = (hit, row)
+        elif hit[-1] != row:
+            self._buckets[key] = (*hit, row)
+
+    def _reserve(self, count: int) -> int:
+        """Array slot for the next ``count`` rows: drop the slots of rows already
+        forgotten when they are half of the arrays, else grow the arrays."""
+        slot = self._end - self._base
+        size = self._sigs.shape[0]
+        if slot + count <= size:
+            return slot
+        gone = self._first - self._base
+        live = slot - gone
+        if gone and (live + count) * 2 <= size:
+            self._sigs[:live] = self._sigs[gone:slot]
+            self._keys[:live] = self._keys[gone:slot]
+            del self._items[:gone], self._stories[:gone], self._shingles[:gone]
+            self._base = self._first
+            return live
+        while size < live + count:
+            size *= 2
+        for name in ("_sigs", "_keys"):
+            old = getattr(self, name)
+            grown = np.empty((size, old.shape[1]), dtype=old.dtype)
+            grown[:live] = old[gone:slot]
+            setattr(self, name, grown)
+        del self._items[:gone], self._stories[:gone], self._shingles[:gone]
+        self._base = self._first
+        return live
+
+    def prune(self, keep_last: int) -> None:
+        """Forget all but the newest ``keep_last`` posts (a story older than the window
+        can only be joined again through a newer member)."""
+        count = len(self) - max(keep_last, 0)
+        if count <= 0:
+            return
+        lo = self._first - self._base
+        keep_from = self._first + count
+        buckets = self._buckets
+        keys = self._keys[lo : lo + count].ravel().tolist()
+        # Pop every key of the leaving rows (in C), then put back what newer rows share.
+        popped = list(map(buckets.pop, keys, repeat(None)))
+        for k in _positions_of_some(popped):
+            hit = popped[k]
+            if type(hit) is int:
+                if hit >= keep_from:
+                    buckets[keys[k]] = hit
+            else:
+                rest = tuple(row for row in hit if row >= keep_from)
+                if rest:
+                    buckets[keys[k]] = rest[0] if len(rest) == 1 else rest
+        for column in (self._items, self._stories, self._shingles):
+            column[lo : lo + count] = [None] * count
+        self._first = keep_from
+
+    # -- persistence -------------------------------------------------------------------
 
     def records(self) -> Iterator[tuple[Hashable, Hashable, bytes, bytes | None]]:
         """``(item_id, story_id, signature_bytes, shingles_bytes)`` per indexed post, in order."""
-        for row, (item, story) in enumerate(zip(self._items, self._stories, strict=True)):
-            sh = self._shingles[row]
+        for slot in range(self._first - self._base, self._end - self._base):
+            sh = self._shingles[slot]
             yield (
-                item,
-                story,
-                signature_to_bytes(self._sigs[row]),
+                self._items[slot],
+                self._stories[slot],
+                signature_to_bytes(self._sigs[slot]),
                 None if sh is None else shingles_to_bytes(sh),
             )
 
@@ -344,21 +662,3 @@ class StoryIndex:
                 shingles = shingles_from_bytes(shingles)
             index.add(item, sig, story_id=story, shingles=shingles)
         return index
-
-    def prune(self, keep_last: int) -> None:
-        """Forget all but the newest ``keep_last`` posts (a story older than the window
-        can only be joined again through a newer member)."""
-        if len(self._items) <= keep_last:
-            return
-        first = len(self._items) - keep_last
-        fresh = StoryIndex(threshold=self.threshold)
-        for row in range(first, len(self._items)):
-            fresh.add(
-                self._items[row],
-                self._sigs[row],
-                story_id=self._stories[row],
-                shingles=self._shingles[row],
-            )
-        self._buckets, self._sigs = fresh._buckets, fresh._sigs
-        self._items, self._stories = fresh._items, fresh._stories
-        self._shingles = fresh._shingles

@@ -48,15 +48,20 @@ class ProcessedPost:
     sentiment_label: str
     domain: str | None
     domain_scores: dict[str, int]
-    signature: np.ndarray = field(repr=False)
-    shingles: np.ndarray = field(repr=False)  # sorted shingle hashes, for exact Jaccard
+    core: str = field(repr=False)  # what the fingerprint is computed from
+    # MinHash and sorted shingle hashes; None when the caller fingerprints a whole batch
+    # at once (``dedup.Batch.from_texts`` over the ``core`` of each post).
+    signature: np.ndarray | None = field(default=None, repr=False)
+    shingles: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def signature_bytes(self) -> bytes:
+        assert self.signature is not None
         return signature_to_bytes(self.signature)
 
     @property
     def shingles_bytes(self) -> bytes:
+        assert self.shingles is not None
         return shingles_to_bytes(self.shingles)
 
     @property
@@ -73,15 +78,17 @@ def process_post(
     watchlist_matcher: WatchlistMatcher | None = None,
     top_k: int = DEFAULT_TOP_K,
     max_chars: int = MAX_CHARS,
+    with_fingerprint: bool = True,
 ) -> ProcessedPost:
     """Normalize, tokenize and analyse one raw post (``str``, or ``bytes`` in any
-    encoding :func:`~.normalize.decode_bytes` knows)."""
+    encoding :func:`~.normalize.decode_bytes` knows). ``with_fingerprint=False`` leaves
+    ``signature`` and ``shingles`` to the caller, which fingerprints its batch at once."""
     post = clean_post(raw, max_chars=max_chars)
     tokens, raw_tokens = cut(post.body)
     sentiment = score_tokens(raw_tokens)
     domain = classify_domain(post.body)
     mentions = watchlist_matcher.find(post.text) if watchlist_matcher is not None else []
-    sig, shingles = fingerprint(post.core)
+    sig, shingles = fingerprint(post.core) if with_fingerprint else (None, None)
     return ProcessedPost(
         text=post.text,
         body=post.body,
@@ -100,6 +107,7 @@ def process_post(
         sentiment_label=sentiment.label,
         domain=domain.slug,
         domain_scores=domain.scores,
+        core=post.core,
         signature=sig,
         shingles=shingles,
     )
