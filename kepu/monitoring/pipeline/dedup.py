@@ -379,7 +379,9 @@ def _decide(
     return best
 
 
-def match_within(batch: Batch, threshold: float = DEFAULT_THRESHOLD) -> dict[int, tuple[int, float]]:
+def match_within(
+    batch: Batch, threshold: float = DEFAULT_THRESHOLD
+) -> dict[int, tuple[int, float]]:
     """``{j: (i, similarity)}``: for each post ``j`` of ``batch``, the earlier post ``i <
     j`` of the same batch it is most similar to, at or above ``threshold`` — what an index
     holding posts ``0 … j-1`` would answer, found for the whole batch with one sort of its
