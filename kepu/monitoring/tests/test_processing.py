@@ -59,3 +59,45 @@ def test_a_copy_joins_the_story_another_worker_grouped_meanwhile(tree, monkeypat
     assert worker_a.seen_seq == 3 and len(worker_a.index) == 3
     assert processing.process_batch([ids["a-later"]]) == 1
     assert Post.objects.get(pk=ids["a-later"]).story_id == story["b-original"]
+
+
+def test_a_worker_forgets_what_the_database_lost(tree):
+    """Processing commits without waiting for the disk: if the server loses the last
+    commit, the worker's index must not keep the lost grouping (its story id is handed
+    out again, to another story)."""
+    processing.reset_worker_state()
+    source = SourceFactory(unit=tree.inst_a)
+    actions.ingest_items(
+        source,
+        [
+            {"id": "first", "text": OTHER},
+            {"id": "lost", "text": ORIGINAL},
+            {
+                "id": "next",
+                "text": "一条与前面都无关的新微博，讲的是植物园里的昆虫夜观活动，欢迎报名。",
+            },
+            {"id": "copy", "text": "转发微博：" + ORIGINAL},
+        ],
+        enqueue=False,
+    )
+    ids = dict(Post.objects.values_list("source_item_id", "id"))
+    assert processing.process_batch([ids["first"]]) == 1
+    assert processing.process_batch([ids["lost"]]) == 1
+    lost_story = Post.objects.get(pk=ids["lost"]).story_id
+    # The server comes back without the second commit.
+    Post.objects.filter(pk=ids["lost"]).update(story=None, story_seq=None, processed_at=None)
+    Story.objects.filter(pk=lost_story).delete()
+    processing.StoryCursor.objects.filter(pk=1).update(last_seq=1, last_story_id=lost_story - 1)
+    # Another worker processes the next post: it takes the lost post's sequence number
+    # and story id, so the cursor is back where the first worker's index thinks it is.
+    worker_a = processing._state.value
+    processing._state.value = processing._WorkerState()
+    assert processing.process_batch([ids["next"]]) == 1
+    assert Post.objects.get(pk=ids["next"]).story_id == lost_story
+    # A copy of the lost post must not join "next"'s story through the stale index.
+    processing._state.value = worker_a
+    assert processing.process_batch([ids["copy"]]) == 1
+    assert Post.objects.get(pk=ids["copy"]).story_id != lost_story
+    assert processing.process_batch([ids["lost"]]) == 1
+    story = dict(Post.objects.values_list("source_item_id", "story_id"))
+    assert story["lost"] == story["copy"]
