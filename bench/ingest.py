@@ -57,6 +57,25 @@ def vm_hwm_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy (all cores), from /proc/stat."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except OSError:
+        return 0.0
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def loadavg() -> str:
     try:
         return Path("/proc/loadavg").read_text().split(" ")[0]
@@ -188,6 +207,8 @@ def main() -> None:
     try:
         time.sleep(4)  # let the workers import Django and load dictionaries before timing
         load_before = loadavg()
+        busy0 = machine_busy_seconds()
+        self_cpu0 = time.process_time()
         t0 = time.perf_counter()
         for i in range(0, len(items), CHUNK):
             actions.ingest_items(source, items[i : i + CHUNK], origin="bench")
@@ -197,6 +218,9 @@ def main() -> None:
         while Post.objects.filter(source=source, processed_at__isnull=True).exists():
             time.sleep(0.2)
         elapsed = time.perf_counter() - t0
+        busy = machine_busy_seconds() - busy0
+        self_cpu = time.process_time() - self_cpu0
+        worker_cpu = sum(cpu_seconds(w.pid) for w in workers)
         peak = max(vm_hwm_mb(w.pid) for w in workers)
     finally:
         for w in workers:
@@ -225,6 +249,12 @@ def main() -> None:
         "seconds": round(elapsed, 1),
         "ingest_seconds": round(t_ingested, 1),
         "peak_rss_mb": round(peak, 1),
+        # Where the machine's CPU went while the posts were processed (both cores): the
+        # workers (including their start-up), this process (generating nothing by then:
+        # ingesting and polling), and the rest — mostly PostgreSQL.
+        "worker_cpu_s": round(worker_cpu, 1),
+        "ingest_cpu_s": round(self_cpu, 1),
+        "other_cpu_s": round(busy - self_cpu - worker_cpu, 1),
         "ingest_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "dup_precision": round(precision, 4),
         "dup_recall": round(recall, 4),

@@ -258,17 +258,21 @@ def apply_update(
     unprocessed = f" AND {table}.{_qn('processed_at')} IS NULL" if only_unprocessed else ""
     if staged.stage is not None:
         sets = [f"{_qn(_field(n).column)} = s.{_qn(_field(n).column)}" for n in staged.values]
-        join = ""
+        join, params = "", []
         if more:
-            extra = _copy_stage(ids, more, staged.token)
-            sets += [f"{_qn(_field(n).column)} = t.{_qn(_field(n).column)}" for n in more]
-            join = f" JOIN {extra} AS t ON t.token = s.token AND t.pk = s.pk"
+            # A few numbers per post: arrays unnested in the statement, no second COPY.
+            fields = [_field(n) for n in more]
+            arrays = ", ".join(f"%s::{_column_type(f)}[]" for f in fields)
+            names = ", ".join(_qn(f.column) for f in fields)
+            sets += [f"{_qn(f.column)} = t.{_qn(f.column)}" for f in fields]
+            join = f" JOIN unnest(%s::bigint[], {arrays}) AS t(pk, {names}) ON t.pk = s.pk"
+            params = [list(ids), *(list(values) for values in more.values())]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET {', '.join(sets)} "  # noqa: S608
                 f"FROM {staged.stage} AS s{join} "
                 f"WHERE s.token = %s AND {table}.{_qn('id')} = s.pk{unprocessed}",
-                [staged.token],
+                [*params, staged.token],
             )
         return
     values = {**staged.values, **more}
@@ -300,7 +304,9 @@ def _copy_stage(ids: Sequence[int], values: dict[str, Sequence[Any]], token: int
     columns, created once per connection, emptied at commit); returns its quoted name."""
     fields = [_field(name) for name in values]
     names = [f.column for f in fields]
-    digest = hashlib.blake2s("|".join(names).encode(), digest_size=6).hexdigest()
+    # The name changes with the columns (and the layout version, 2: no primary key — the
+    # UPDATE reads the batch's rows whole, an index on them was only upkeep).
+    digest = hashlib.blake2s(("2|" + "|".join(names)).encode(), digest_size=6).hexdigest()
     stage = _qn(f"kepu_post_stage_{digest}")
     adapters = [
         (lambda v: json.dumps(v, ensure_ascii=False))
@@ -313,9 +319,9 @@ def _copy_stage(ids: Sequence[int], values: dict[str, Sequence[Any]], token: int
     columns = list(values.values())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (token bigint, pk bigint, "
-            + "".join(f"{_qn(f.column)} {_column_type(f)}, " for f in fields)
-            + "PRIMARY KEY (token, pk)) ON COMMIT DELETE ROWS"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (token bigint, pk bigint"
+            + "".join(f", {_qn(f.column)} {_column_type(f)}" for f in fields)
+            + ") ON COMMIT DELETE ROWS"
         )
         quoted = ", ".join(_qn(n) for n in names)
         with cursor.cursor.copy(f"COPY {stage} (token, pk, {quoted}) FROM STDIN") as copy:
