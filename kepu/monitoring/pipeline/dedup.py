@@ -38,8 +38,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, count, repeat
-from operator import is_, is_not
+from itertools import chain, compress, count, repeat
+from operator import is_not
 
 import numpy as np
 
@@ -552,22 +552,15 @@ class StoryIndex:
         self._shingles.extend([batch.shingles[pos] for pos in live])
         first_row = self._end
         self._end += len(live)
-        # Most keys are new: a bucket of one post holds the bare row number (no list),
-        # and those go in with one dict.update. Keys already present, and keys repeated
-        # within the batch, are appended one by one.
+        # Most keys are new: a bucket of one post holds the bare row number (no tuple).
+        # One setdefault per key (in C) inserts those and returns what a key already held;
+        # where that is not this row, the row is appended to the bucket.
         buckets = self._buckets
         keys = batch.flat_keys
-        rows = np.repeat(np.arange(first_row, self._end), BANDS).tolist()
-        hits = list(map(buckets.get, keys))
-        new = list(map(is_, hits, repeat(None)))
-        new_keys, new_rows = list(compress(keys, new)), list(compress(rows, new))
-        fresh = dict(zip(reversed(new_keys), reversed(new_rows), strict=True))  # first wins
-        buckets.update(fresh)
-        later = [] if len(fresh) == len(new_keys) else zip(new_keys, new_rows, strict=True)
-        for key, row in later:
-            if fresh[key] != row:
-                self._append(key, row)
-        for k in _positions_of_some(hits):
+        # One int object per row, shared by its BANDS keys (not one per key).
+        rows = list(chain.from_iterable(repeat(row, BANDS) for row in range(first_row, self._end)))
+        held = list(map(buckets.setdefault, keys, rows))
+        for k in compress(count(), map(is_not, held, rows)):
             self._append(keys[k], rows[k])
         if self.capacity is not None:
             self.prune(self.capacity)

@@ -7,10 +7,13 @@ from pathlib import Path
 import numpy as np
 
 from kepu.monitoring.pipeline.dedup import (
+    BANDS,
     SIGNATURE_BYTES,
+    Batch,
     StoryIndex,
     fingerprint,
     jaccard,
+    match_within,
     shingle_ids,
     shingles_from_bytes,
     shingles_to_bytes,
@@ -174,3 +177,65 @@ def test_generated_corpus_dedup_quality():
     precision, recall = posts_gen.pairwise_precision_recall(pred, posts_gen.true_groups(posts))
     assert precision >= 0.95
     assert recall >= 0.95
+
+
+def _batch_grouping(posts, size):
+    """Story per post the way a worker groups a stream: per batch, matches in the index
+    and within the batch, then the batch is indexed."""
+    index = StoryIndex()
+    story_of, next_story = {}, 0
+    for start in range(0, len(posts), size):
+        chunk = posts[start : start + size]
+        batch = Batch.from_texts([clean_post(p.text).core for p in chunk])
+        early, within = index.match(batch), match_within(batch)
+        stories = []
+        for pos, post in enumerate(chunk):
+            best = (early[pos].similarity, early[pos].story_id) if early[pos] else None
+            if pos in within and (best is None or within[pos][1] > best[0]):
+                best = (within[pos][1], stories[within[pos][0]])
+            if best is None:
+                next_story += 1
+                best = (1.0, next_story)
+            stories.append(best[1])
+            story_of[post.id] = best[1]
+        index.insert(batch, [p.id for p in chunk], stories)
+    return story_of
+
+
+def test_batches_group_exactly_as_one_post_at_a_time():
+    posts = posts_gen.generate_posts(1500, seed=11, max_lag=400)
+    index = StoryIndex()
+    one_by_one = {p.id: index.add(p.id, *fp(p.text)[:1], shingles=fp(p.text)[1]) for p in posts}
+    for size in (1, 97, 500):
+        batched = _batch_grouping(posts, size)
+        assert posts_gen.pairwise_precision_recall(batched, one_by_one) == (1.0, 1.0), size
+
+
+def test_batch_fingerprints_equal_single_ones():
+    texts = [A, B, "", "科普", "𠮷野家的牛肉饭在北京开了新店，排队的人很多。", "转发微博：" + A]
+    cores = [clean_post(t).core for t in texts] + ["", "abc", "abcd"]
+    batch = Batch.from_texts(cores)
+    for core, shingles, sig_ in zip(cores, batch.shingles, batch.sigs, strict=True):
+        assert np.array_equal(shingles, shingle_ids(core))
+        assert np.array_equal(sig_, signature(core))
+    assert batch.keys[cores.index("")] is None  # empty text: never indexed
+
+
+def test_capacity_keeps_the_newest_posts_and_frees_the_rest():
+    posts = posts_gen.generate_posts(2500, seed=5, max_lag=50)
+    index = StoryIndex(capacity=100)
+    for start in range(0, len(posts), 50):
+        chunk = posts[start : start + 50]
+        batch = Batch.from_texts([clean_post(p.text).core for p in chunk])
+        index.insert(batch, [p.id for p in chunk], [p.id for p in chunk])
+        assert len(index) <= 100
+    assert len(index) == 100
+    # Only the LSH entries of the 100 indexed posts remain.
+    entries = sum(1 if isinstance(v, int) else len(v) for v in index._buckets.values())
+    assert entries <= 100 * BANDS
+    assert [r[0] for r in index.records()] == [p.id for p in posts[-100:]]
+    old, new = posts[0], posts[-1]
+    assert index.query(*fp(old.text)[:1], shingles=fp(old.text)[1]) is None
+    assert index.query(*fp(new.text)[:1], shingles=fp(new.text)[1]).item_id == new.id
+    # 2,500 rows went through arrays of 1,024: compacted, not grown.
+    assert index._sigs.shape[0] == 1024
