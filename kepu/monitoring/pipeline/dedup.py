@@ -459,13 +459,16 @@ class StoryIndex:
         self.threshold = threshold
         self.capacity = capacity
         self._next = 1
-        self._new_story_id = new_story_id or self._counter
+        # Not ``or self._counter``: a bound method stored on the instance is a reference
+        # cycle, which only the (deliberately rare, see processing._tune_gc) cycle
+        # collector would free — a worker builds a small index per batch.
+        self._new_story_id = new_story_id
         self._buckets: dict[int, tuple[int, ...] | int] = {}
         self._base = 0  # row number of slot 0 of the arrays below
         self._first = 0  # oldest row still indexed
         self._end = 0  # next row number
-        self._sigs = np.empty((1024, NUM_PERM), dtype=np.uint32)
-        self._keys = np.empty((1024, BANDS), dtype=np.uint64)
+        self._sigs = np.empty((64, NUM_PERM), dtype=np.uint32)
+        self._keys = np.empty((64, BANDS), dtype=np.uint64)
         self._items: list[Hashable] = []
         self._stories: list[Hashable] = []
         self._shingles: list[np.ndarray | None] = []
@@ -530,7 +533,7 @@ class StoryIndex:
         batch = Batch.of(sig, [shingles])
         if story_id is None:
             match = self.match(batch)[0]
-            story_id = match.story_id if match else self._new_story_id()
+            story_id = match.story_id if match else (self._new_story_id or self._counter)()
         self.insert(batch, [item_id], [story_id])
         return story_id
 

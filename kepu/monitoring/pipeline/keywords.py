@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ._data import DATA_DIR, word_set
+from .tokens import TOKEN_CACHE_LIMIT
 
 DEFAULT_TOP_K = 8
 
@@ -75,7 +76,7 @@ _weights: dict[str, float] = {}
 
 
 def _weigh(tok: str) -> float:
-    if len(_weights) >= 200_000:
+    if len(_weights) >= TOKEN_CACHE_LIMIT:
         _weights.clear()
     table, default = idf_table()
     weight = table.get(tok, default) if is_candidate(tok, stopwords()) else -1.0

@@ -26,7 +26,7 @@ from functools import lru_cache
 from kepu.core.text import normalize
 
 from ._data import DATA_DIR, word_set, word_weights
-from .tokens import _WORDLIKE, CLAUSE_BREAKS, cut
+from .tokens import _WORDLIKE, CLAUSE_BREAKS, TOKEN_CACHE_LIMIT, cut
 
 SCOPE = 3  # tokens a negation or degree adverb reaches forward
 NEGATED_POSITIVE = -0.9
@@ -90,7 +90,6 @@ _NEGATION = 3  # (3, 0.0, None, head)
 _COMPOUND = 4  # (4, weight, (degree, negated), head): 太美, 不通俗, 纯属骗局
 _BREAK = 5  # clause-ending punctuation: scopes end here
 _SKIP = 6  # other punctuation and spaces
-_CACHE_LIMIT = 200_000
 _BORING = (_PLAIN, 0.0, None, False)  # the one object for tokens that never matter
 _classes: dict[str, tuple] = {}
 
@@ -140,7 +139,7 @@ def _classify(tok: str) -> tuple:
             info = (_PLAIN, 0.0, None, head)
         else:
             info = _BORING
-    if len(_classes) >= _CACHE_LIMIT:
+    if len(_classes) >= TOKEN_CACHE_LIMIT:
         _classes.clear()
     _classes[tok] = info
     return info

@@ -21,13 +21,17 @@ import rjieba
 # CJK ideograph.
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]", re.UNICODE)
 CLAUSE_BREAKS = frozenset(",.!?;:。！？；，：…\n~～")
-_CACHE_LIMIT = 200_000
+# Per-token caches (here, in sentiment and in keywords) are emptied when they reach this
+# many distinct tokens: the frequent ones come back within a few posts, and a stream's
+# long tail of names and numbers must not grow a worker without end (3 × 50,000 tokens
+# is ~20 MB).
+TOKEN_CACHE_LIMIT = 50_000
 _is_word: dict[str, bool] = {}
 
 
 def _classify(tok: str) -> bool:
     word = not tok.isspace() and _WORDLIKE.search(tok) is not None
-    if len(_is_word) >= _CACHE_LIMIT:
+    if len(_is_word) >= TOKEN_CACHE_LIMIT:
         _is_word.clear()
     _is_word[tok] = word
     return word

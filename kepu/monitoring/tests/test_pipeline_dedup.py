@@ -237,5 +237,5 @@ def test_capacity_keeps_the_newest_posts_and_frees_the_rest():
     old, new = posts[0], posts[-1]
     assert index.query(*fp(old.text)[:1], shingles=fp(old.text)[1]) is None
     assert index.query(*fp(new.text)[:1], shingles=fp(new.text)[1]).item_id == new.id
-    # 2,500 rows went through arrays of 1,024: compacted, not grown.
-    assert index._sigs.shape[0] == 1024
+    # 2,500 rows went through arrays of 256: compacted, not grown.
+    assert index._sigs.shape[0] == 256
