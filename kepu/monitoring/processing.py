@@ -62,8 +62,7 @@ ANALYSIS_FIELDS = [
     "sentiment",
     "domain",
     "is_rumor_linked",
-    "shingles",
-]
+]  # and "shingles", from the batch's fingerprints
 
 
 def story_window() -> int:
@@ -223,7 +222,7 @@ def process_batch(post_ids: Sequence[int]) -> int:
                 result.domain or "",
                 is_rumor_linked(result.text),
             )
-            for column, value in zip(columns.values(), row, strict=False):
+            for column, value in zip(columns.values(), row, strict=True):
                 column.append(value)
             cores.append(result.core)
             for key in keys:
@@ -262,7 +261,7 @@ def process_batch(post_ids: Sequence[int]) -> int:
 
 
 #: What a post that failed processing is stored with (it still gets a story of its own).
-_FAILED = dict.fromkeys(ANALYSIS_FIELDS[:-1]) | {
+_FAILED = dict.fromkeys(ANALYSIS_FIELDS) | {
     "text": "",
     "language": "",
     "is_repost": False,
@@ -345,8 +344,7 @@ def _assign_stories(posts: list[_Claimed], batch: Batch):
     asking one index holding everything, at a fraction of the cost.
     """
     state = _local()
-    StoryCursor.objects.get_or_create(pk=1)
-    _catch_up(state, StoryCursor.objects.values_list("last_seq", flat=True).get(pk=1))
+    _catch_up(state, StoryCursor.objects.get_or_create(pk=1)[0].last_seq)
     assert state.index is not None
     early = state.index.match(batch)
     within = match_within(batch, state.index.threshold)

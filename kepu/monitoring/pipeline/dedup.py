@@ -192,9 +192,7 @@ _NO_SHINGLES = np.empty(0, dtype=np.uint32)
 
 def minhash(ids: np.ndarray) -> np.ndarray:
     """MinHash signature (``NUM_PERM`` uint32) of a set of shingle hashes."""
-    if ids.size == 0:
-        return _EMPTY.copy()
-    return (ids[:, None] * _A).min(axis=0)
+    return minhash_many([ids])[0]
 
 
 def signature(core: str) -> np.ndarray:
@@ -249,10 +247,6 @@ def shingles_from_bytes(data: bytes | None) -> np.ndarray | None:
     if not data:
         return None
     return np.frombuffer(bytes(data), dtype="<u4").astype(np.uint32)
-
-
-def is_empty(sig: np.ndarray) -> bool:
-    return bool((sig == 0xFFFFFFFF).all())
 
 
 def signature_to_bytes(sig: np.ndarray) -> bytes:
