@@ -55,8 +55,8 @@ def unprocessed_posts(ids: Sequence[int], columns: Sequence[str]) -> list[tuple]
     if not ids:
         return []
     table = _qn(Post._meta.db_table)
-    names = ", ".join(_qn(_field(c).column) for c in columns)
-    where = f"{_qn('processed_at')} IS NULL AND {_qn('id')} "
+    names = ", ".join(_qn(_field(c).column) for c in [*columns, "processed_at"])
+    where = f"{_qn('id')} "
     if _is_postgres():
         where += "= ANY(%s)"
         params: list[Any] = [list(ids)]
@@ -64,11 +64,15 @@ def unprocessed_posts(ids: Sequence[int], columns: Sequence[str]) -> list[tuple]
         where += f"IN ({', '.join(['%s'] * len(ids))})"
         params = list(ids)
     with connection.cursor() as cursor:
+        # ``processed_at IS NULL`` is tested here, not in SQL: in SQL it matches the
+        # partial index of unprocessed posts, and a planner without statistics (a fresh
+        # table, autovacuum off) then scans that whole index — every unprocessed post —
+        # instead of looking the ids up by primary key: 220 ms instead of 2 ms a batch.
         cursor.execute(
             f"SELECT {names} FROM {table} WHERE {where} ORDER BY {_qn('id')}",  # noqa: S608
             params,
         )
-        rows = cursor.fetchall()
+        rows = [row[:-1] for row in cursor.fetchall() if row[-1] is None]
     if "published_at" in columns and not _is_postgres():
         at = list(columns).index("published_at")
         rows = [(*r[:at], _aware(r[at]), *r[at + 1 :]) for r in rows]
