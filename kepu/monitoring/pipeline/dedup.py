@@ -38,8 +38,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, count, repeat
-from operator import is_not
 
 import numpy as np
 
@@ -292,26 +290,19 @@ class Match:
 
 @dataclass(slots=True)
 class Batch:
-    """Fingerprints of a batch of posts, as the index wants them: signatures, LSH keys
-    (one list of ints per post, ``None`` for empty text) and shingle arrays."""
+    """Fingerprints of a batch of posts, as the index wants them: signatures, shingle
+    arrays, and the LSH keys of the posts with text."""
 
     sigs: np.ndarray
-    keys: list[list[int] | None]
     shingles: list[np.ndarray | None]
-    live: list[int]  # positions of the posts with text (the ones with keys)
+    live: np.ndarray  # positions of the posts with text (the ones with keys), int64
     key_rows: np.ndarray  # (len(live), BANDS) keys of those posts
-    flat_keys: list[int]  # the same, one flat list
 
     @classmethod
     def of(cls, sigs: np.ndarray, shingles: Sequence[np.ndarray | None]) -> Batch:
         sigs = np.ascontiguousarray(sigs, dtype=np.uint32).reshape(-1, NUM_PERM)
         live_mask = ~_empty_rows(sigs)
-        key_rows = band_keys(sigs[live_mask])
-        keys: list[list[int] | None] = [None] * sigs.shape[0]
-        live = np.flatnonzero(live_mask).tolist()
-        for pos, row in zip(live, key_rows.tolist(), strict=True):
-            keys[pos] = row
-        return cls(sigs, keys, list(shingles), live, key_rows, key_rows.ravel().tolist())
+        return cls(sigs, list(shingles), np.flatnonzero(live_mask), band_keys(sigs[live_mask]))
 
     @classmethod
     def from_texts(cls, cores: Sequence[str]) -> Batch:
@@ -320,7 +311,15 @@ class Batch:
         return cls.of(minhash_many(shingles), shingles)
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return self.sigs.shape[0]
+
+    @property
+    def keys(self) -> list[list[int] | None]:
+        """LSH keys per post, ``None`` for a post of empty text (never indexed)."""
+        out: list[list[int] | None] = [None] * len(self)
+        for pos, row in zip(self.live.tolist(), self.key_rows.tolist(), strict=True):
+            out[pos] = row
+        return out
 
     def subset(self, positions: Sequence[int]) -> Batch:
         """The posts at ``positions``, in that order."""
@@ -380,11 +379,10 @@ def match_within(
     j`` of the same batch it is most similar to, at or above ``threshold`` — what an index
     holding posts ``0 … j-1`` would answer, found for the whole batch with one sort of its
     LSH keys (posts sharing a key are the candidate pairs)."""
-    live = [i for i, keys in enumerate(batch.keys) if keys is not None]
-    if len(live) < 2:
+    if batch.live.size < 2:
         return {}
-    keys = np.array([batch.keys[i] for i in live], dtype=np.uint64).ravel()
-    owners = np.repeat(np.array(live, dtype=np.int64), BANDS)
+    keys = batch.key_rows.ravel()
+    owners = np.repeat(batch.live, BANDS)
     order = np.argsort(keys, kind="stable")  # equal keys keep their posts in batch order
     keys, owners = keys[order], owners[order]
     same = np.flatnonzero(keys[1:] == keys[:-1])
@@ -414,9 +412,77 @@ def match_within(
     )
 
 
-def _positions_of_some(values: list) -> list[int]:
-    """Positions of the items that are not ``None`` (the loop runs in C)."""
-    return list(compress(count(), map(is_not, values, repeat(None))))
+class _SortedRuns:
+    """The LSH table: ``(key, row)`` pairs kept in a few sorted numpy arrays ("runs").
+
+    A batch's pairs are sorted into a new run; a run is merged into the one before it
+    while it is at least half that one's size, so there are about log₂(entries / batch)
+    runs, older ones bigger, and each pair is merged about that many times — by a stable
+    sort of the two runs put end to end, which numpy's timsort does in linear time. A
+    lookup is a binary search per run for the whole batch of keys at once. Pairs of rows
+    the index has forgotten stay until :meth:`drop_rows_below` filters them out.
+
+    Against a ``dict`` of buckets this holds 16 bytes a pair instead of ~100 (a key, a
+    bucket, an int object per row), and inserting or looking up a batch is a few numpy
+    calls instead of a Python operation per key: a worker spent more time keeping its
+    index than matching against it.
+    """
+
+    __slots__ = ("keys", "rows", "size")
+
+    def __init__(self) -> None:
+        self.keys: list[np.ndarray] = []  # uint64, each sorted
+        self.rows: list[np.ndarray] = []  # int64, aligned with keys
+        self.size = 0
+
+    def add(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        self.keys.append(keys[order])
+        self.rows.append(rows[order])
+        self.size += keys.size
+        while len(self.keys) > 1 and self.keys[-1].size * 2 >= self.keys[-2].size:
+            keys = np.concatenate(self.keys[-2:])
+            rows = np.concatenate(self.rows[-2:])
+            order = np.argsort(keys, kind="stable")  # two sorted runs: a linear merge
+            del self.keys[-2:], self.rows[-2:]
+            self.keys.append(keys[order])
+            self.rows.append(rows[order])
+
+    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(k, row)`` for every stored pair whose key is ``keys[k]``."""
+        found_at: list[np.ndarray] = []
+        found_rows: list[np.ndarray] = []
+        order = np.argsort(keys)  # sorted needles: each search starts where the last ended
+        needles = keys[order]
+        for run_keys, run_rows in zip(self.keys, self.rows, strict=True):
+            lo = np.searchsorted(run_keys, needles)
+            hit = np.flatnonzero(run_keys[np.minimum(lo, run_keys.size - 1)] == needles)
+            if hit.size == 0:
+                continue
+            lo = lo[hit]
+            n = np.searchsorted(run_keys, needles[hit], side="right") - lo
+            total = int(n.sum())
+            # Positions lo[i], lo[i] + 1, … lo[i] + n[i] - 1 for every hit i, flattened.
+            pos = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(total)
+            found_at.append(np.repeat(order[hit], n))
+            found_rows.append(run_rows[pos])
+        if not found_at:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        return np.concatenate(found_at), np.concatenate(found_rows)
+
+    def drop_rows_below(self, first: int) -> None:
+        """Forget the pairs of rows numbered below ``first``."""
+        kept_keys, kept_rows = [], []
+        for keys, rows in zip(self.keys, self.rows, strict=True):
+            keep = rows >= first
+            if keep.all():
+                kept_keys.append(keys)
+                kept_rows.append(rows)
+            elif keep.any():
+                kept_keys.append(keys[keep])
+                kept_rows.append(rows[keep])
+        self.keys, self.rows = kept_keys, kept_rows
+        self.size = sum(keys.size for keys in kept_keys)
 
 
 class StoryIndex:
@@ -457,12 +523,11 @@ class StoryIndex:
         # cycle, which only the (deliberately rare, see processing._tune_gc) cycle
         # collector would free — a worker builds a small index per batch.
         self._new_story_id = new_story_id
-        self._buckets: dict[int, tuple[int, ...] | int] = {}
+        self._lsh = _SortedRuns()
         self._base = 0  # row number of slot 0 of the arrays below
         self._first = 0  # oldest row still indexed
         self._end = 0  # next row number
         self._sigs = np.empty((64, NUM_PERM), dtype=np.uint32)
-        self._keys = np.empty((64, BANDS), dtype=np.uint64)
         self._items: list[Hashable] = []
         self._stories: list[Hashable] = []
         self._shingles: list[np.ndarray | None] = []
@@ -475,34 +540,29 @@ class StoryIndex:
     def __len__(self) -> int:
         return self._end - self._first
 
+    def lsh_entries(self) -> int:
+        """``(key, row)`` pairs held, forgotten rows' included until they are dropped
+        (at most twice the live ones)."""
+        return self._lsh.size
+
     # -- matching ----------------------------------------------------------------------
 
     def match(self, batch: Batch) -> list[Match | None]:
         """Best indexed match of each post of ``batch``, without adding anything."""
-        hits = list(map(self._buckets.get, batch.flat_keys))
-        queries: list[int] = []
-        rows: list[int] = []
-        live = batch.live
-        for k in _positions_of_some(hits):
-            hit, q = hits[k], live[k // BANDS]
-            if type(hit) is int:
-                queries.append(q)
-                rows.append(hit)
-            else:
-                queries.extend([q] * len(hit))
-                rows.extend(hit)
         out: list[Match | None] = [None] * len(batch)
-        if not rows:
+        at, rows = self._lsh.lookup(batch.key_rows.ravel())
+        if rows.size == 0:
             return out
-        base = self._base
-        slots = np.array(rows, dtype=np.int64) - base
-        shingles = self._shingles
+        live = rows >= self._first
+        at, rows = at[live], rows[live]
+        if rows.size == 0:
+            return out
         best = _decide(
-            np.array(queries, dtype=np.int64),
-            slots,
+            batch.live[at // BANDS],
+            rows - self._base,
             batch,
             self._sigs,
-            shingles.__getitem__,
+            self._shingles.__getitem__,
             self.threshold,
         )
         for q, (slot, sim) in best.items():
@@ -537,41 +597,21 @@ class StoryIndex:
         ints = [story for story in stories if isinstance(story, int)]
         if ints and max(ints) >= self._next:
             self._next = max(ints) + 1
-        live = batch.live
+        live = batch.live.tolist()
         if not live:
             return
         slot = self._reserve(len(live))
         end = slot + len(live)
-        self._sigs[slot:end] = batch.sigs[live]
-        self._keys[slot:end] = batch.key_rows
+        self._sigs[slot:end] = batch.sigs[batch.live]
         self._items.extend([items[pos] for pos in live])
         self._stories.extend([stories[pos] for pos in live])
         self._shingles.extend([batch.shingles[pos] for pos in live])
         first_row = self._end
         self._end += len(live)
-        # Most keys are new: a bucket of one post holds the bare row number (no tuple).
-        # One setdefault per key (in C) inserts those and returns what a key already held;
-        # where that is not this row, the row is appended to the bucket.
-        buckets = self._buckets
-        keys = batch.flat_keys
-        # One int object per row, shared by its BANDS keys (not one per key).
-        rows = list(chain.from_iterable(repeat(row, BANDS) for row in range(first_row, self._end)))
-        held = list(map(buckets.setdefault, keys, rows))
-        for k in compress(count(), map(is_not, held, rows)):
-            self._append(keys[k], rows[k])
+        rows = np.repeat(np.arange(first_row, self._end, dtype=np.int64), BANDS)
+        self._lsh.add(batch.key_rows.ravel(), rows)
         if self.capacity is not None:
             self.prune(self.capacity)
-
-    def _append(self, key: int, row: int) -> None:
-        # Shared buckets are tuples, not lists: a tuple of ints drops out of the garbage
-        # collector's tracking, so a window of a hundred thousand shared buckets costs
-        # the collector nothing; buckets are short, so copying one to append is cheap.
-        hit = self._buckets[key]
-        if type(hit) is int:
-            if hit != row:
-                self._buckets[key] = (hit, row)
-        elif hit[-1] != row:
-            self._buckets[key] = (*hit, row)
 
     def _reserve(self, count: int) -> int:
         """Array slot for the next ``count`` rows: drop the slots of rows already
@@ -584,45 +624,29 @@ class StoryIndex:
         live = slot - gone
         if gone and (live + count) * 2 <= size:
             self._sigs[:live] = self._sigs[gone:slot]
-            self._keys[:live] = self._keys[gone:slot]
-            del self._items[:gone], self._stories[:gone], self._shingles[:gone]
-            self._base = self._first
-            return live
-        while size < live + count:
-            size *= 2
-        for name in ("_sigs", "_keys"):
-            old = getattr(self, name)
-            grown = np.empty((size, old.shape[1]), dtype=old.dtype)
-            grown[:live] = old[gone:slot]
-            setattr(self, name, grown)
+        else:
+            while size < live + count:
+                size *= 2
+            grown = np.empty((size, NUM_PERM), dtype=np.uint32)
+            grown[:live] = self._sigs[gone:slot]
+            self._sigs = grown
         del self._items[:gone], self._stories[:gone], self._shingles[:gone]
         self._base = self._first
         return live
 
     def prune(self, keep_last: int) -> None:
         """Forget all but the newest ``keep_last`` posts (a story older than the window
-        can only be joined again through a newer member)."""
+        can only be joined again through a newer member). Their LSH pairs are skipped
+        by lookups at once and dropped when they are as many as the live ones."""
         count = len(self) - max(keep_last, 0)
         if count <= 0:
             return
         lo = self._first - self._base
-        keep_from = self._first + count
-        buckets = self._buckets
-        keys = self._keys[lo : lo + count].ravel().tolist()
-        # Pop every key of the leaving rows (in C), then put back what newer rows share.
-        popped = list(map(buckets.pop, keys, repeat(None)))
-        for k in _positions_of_some(popped):
-            hit = popped[k]
-            if type(hit) is int:
-                if hit >= keep_from:
-                    buckets[keys[k]] = hit
-            else:
-                rest = tuple(row for row in hit if row >= keep_from)
-                if rest:
-                    buckets[keys[k]] = rest[0] if len(rest) == 1 else rest
         for column in (self._items, self._stories, self._shingles):
             column[lo : lo + count] = [None] * count
-        self._first = keep_from
+        self._first += count
+        if self._lsh.size > 2 * len(self) * BANDS:
+            self._lsh.drop_rows_below(self._first)
 
     # -- persistence -------------------------------------------------------------------
 
