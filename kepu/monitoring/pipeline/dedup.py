@@ -162,7 +162,7 @@ def minhash_many(shingles: Sequence[np.ndarray | None]) -> np.ndarray:
     """``(len(shingles), NUM_PERM)`` MinHash signatures, row ``i`` equal to
     ``minhash(shingles[i])`` (all 0xFFFFFFFF for an empty or missing set). The products
     of a whole batch go through one multiplication and one segmented minimum
-    (``np.minimum.reduceat``), in slices that bound the temporary matrix to ~64 MB."""
+    (``np.minimum.reduceat``), in slices whose product matrix stays in the CPU's cache."""
     n = len(shingles)
     out = np.tile(_EMPTY, (n, 1))
     present = [i for i, ids in enumerate(shingles) if ids is not None and ids.size]
@@ -183,7 +183,11 @@ def minhash_many(shingles: Sequence[np.ndarray | None]) -> np.ndarray:
 
 _A_COLUMN = np.ascontiguousarray(_A.T)  # (NUM_PERM, 1): products laid out by row, which
 # reduceat walks along contiguous memory (axis=0 on the transpose is ~8× slower)
-_MINHASH_SLICE = 131_072  # shingles per multiplication: 131,072 × 128 × 4 bytes = 64 MB
+# Shingles per multiplication: 8,192 × 128 × 4 bytes = 4 MB of products, which stay in
+# cache for the minimum that reads them back. Measured on 20,000 generated posts (114
+# shingles each): 4.4 µs a post, against 12.7 at 131,072 (64 MB: written to memory and
+# read back) and 8.5 at 2,048 (a numpy call per 18 posts).
+_MINHASH_SLICE = 8192
 _LOW32 = np.uint64(0xFFFFFFFF)
 _NO_SHINGLES = np.empty(0, dtype=np.uint32)
 
