@@ -439,7 +439,8 @@ class _SortedRuns:
         self.rows: list[np.ndarray] = []  # int64, aligned with keys
         self.size = 0
 
-    def add(self, keys: np.ndarray, rows: np.ndarray) -> None:
+    def add(self, keys: np.ndarray, rows: np.ndarray, first: int = 0) -> None:
+        """Add pairs; merges leave out the pairs of rows below ``first`` (forgotten)."""
         order = np.argsort(keys, kind="stable")
         self.keys.append(keys[order])
         self.rows.append(rows[order])
@@ -447,10 +448,14 @@ class _SortedRuns:
         while len(self.keys) > 1 and self.keys[-1].size * 2 >= self.keys[-2].size:
             keys = np.concatenate(self.keys[-2:])
             rows = np.concatenate(self.rows[-2:])
-            order = np.argsort(keys, kind="stable")  # two sorted runs: a linear merge
             del self.keys[-2:], self.rows[-2:]
+            live = rows >= first
+            if not live.all():
+                keys, rows = keys[live], rows[live]
+            order = np.argsort(keys, kind="stable")  # two sorted runs: a linear merge
             self.keys.append(keys[order])
             self.rows.append(rows[order])
+        self.size = sum(keys.size for keys in self.keys)
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(k, row)`` for every stored pair whose key is ``keys[k]``."""
@@ -613,7 +618,7 @@ class StoryIndex:
         first_row = self._end
         self._end += len(live)
         rows = np.repeat(np.arange(first_row, self._end, dtype=np.int64), BANDS)
-        self._lsh.add(batch.key_rows.ravel(), rows)
+        self._lsh.add(batch.key_rows.ravel(), rows, self._first)
         if self.capacity is not None:
             self.prune(self.capacity)
 
