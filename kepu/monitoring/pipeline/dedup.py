@@ -4,8 +4,9 @@ Why MinHash over character 4-shingles: Chinese posts are copied with small edits
 (a word swapped, punctuation changed, a hashtag or link appended, a traditional-script
 re-post), and character shingles survive all of those without depending on word
 segmentation. MinHash estimates Jaccard similarity directly, and banded LSH turns "find
-similar posts" into a handful of dict lookups, so adding a post costs the same whether
-the index holds a thousand posts or a million.
+similar posts" into a lookup of 32 keys per post (binary searches over a few sorted
+arrays, :class:`_SortedRuns`), whose cost barely changes whether the index holds a
+thousand posts or a million.
 
 Why LSH only proposes and an exact Jaccard decides: with 128 permutations the MinHash
 estimate has a standard error of about 0.04 around J = 0.5, and a news stream is full of
@@ -512,7 +513,7 @@ class StoryIndex:
     rebuild it.
 
     Memory: with ``capacity`` set, the index holds at most that many posts — inserting
-    one more forgets the oldest (its LSH entries are deleted, its arrays freed) — so a
+    one more forgets the oldest (its LSH pairs are skipped, then dropped; its slots freed) — so a
     worker's index stays the same size however long the stream runs; :meth:`prune` does
     the same on demand. Rows are numbered in insertion order and stored in arrays that
     are compacted, not rebuilt, as old rows leave.
