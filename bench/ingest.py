@@ -267,7 +267,7 @@ def main() -> None:
         "ingest_seconds": round(t_ingested, 1),
         "peak_rss_mb": round(peak, 1),
         # Where the machine's CPU went while the posts were processed (both cores): the
-        # workers (including their start-up), this process (generating nothing by then:
+        # workers, this process (generating nothing by then:
         # ingesting and polling), PostgreSQL when it runs on this machine, and the rest.
         # All from the start of the timing (the workers' start-up is not counted).
         "worker_cpu_s": round(worker_cpu, 1),

@@ -425,7 +425,8 @@ class _SortedRuns:
     runs, older ones bigger, and each pair is merged about that many times — by a stable
     sort of the two runs put end to end, which numpy's timsort does in linear time. A
     lookup is a binary search per run for the whole batch of keys at once. Pairs of rows
-    the index has forgotten stay until :meth:`drop_rows_below` filters them out.
+    the index has forgotten are left out when their run is merged, or all at once by
+    :meth:`drop_rows_below`.
 
     Against a ``dict`` of buckets this holds 16 bytes a pair instead of ~100 (a key, a
     bucket, an int object per row), and inserting or looking up a batch is a few numpy
@@ -445,7 +446,6 @@ class _SortedRuns:
         order = np.argsort(keys, kind="stable")
         self.keys.append(keys[order])
         self.rows.append(rows[order])
-        self.size += keys.size
         while len(self.keys) > 1 and self.keys[-1].size * 2 >= self.keys[-2].size:
             keys = np.concatenate(self.keys[-2:])
             rows = np.concatenate(self.rows[-2:])

@@ -11,6 +11,7 @@ from kepu.monitoring.pipeline.dedup import (
     SIGNATURE_BYTES,
     Batch,
     StoryIndex,
+    _SortedRuns,
     fingerprint,
     jaccard,
     match_within,
@@ -238,3 +239,36 @@ def test_capacity_keeps_the_newest_posts_and_frees_the_rest():
     assert index.query(*fp(new.text)[:1], shingles=fp(new.text)[1]).item_id == new.id
     # 2,500 rows went through arrays of 256: compacted, not grown.
     assert index._sigs.shape[0] == 256
+
+
+def test_sorted_runs_find_what_a_dict_of_buckets_finds():
+    """The LSH table against the obvious reference, through merges and forgetting: keys
+    drawn from a small range repeat within and across batches."""
+    rng = np.random.default_rng(7)
+    table, reference = _SortedRuns(), {}
+    row = first = 0
+    for step in range(120):
+        size = int(rng.integers(1, 400))
+        keys = rng.integers(0, 3000, size=size).astype(np.uint64)
+        rows = np.arange(row, row + size, dtype=np.int64)
+        row += size
+        if step % 10 == 9:
+            first = row - 2000  # forget all but the newest 2,000 rows
+        table.add(keys, rows, first)
+        for key, r in zip(keys.tolist(), rows.tolist(), strict=True):
+            reference.setdefault(key, []).append(r)
+        if step % 25 == 24:
+            table.drop_rows_below(first)
+            assert table.size == sum(k.size for k in table.keys)
+        queries = rng.integers(0, 3500, size=300).astype(np.uint64)
+        at, found = table.lookup(queries)
+        live = found >= first
+        got = sorted(zip(at[live].tolist(), found[live].tolist(), strict=True))
+        want = sorted(
+            (k, r)
+            for k, q in enumerate(queries.tolist())
+            for r in reference.get(q, [])
+            if r >= first
+        )
+        assert got == want, step
+    assert len(table.keys) < 12  # merged, not one run per batch
